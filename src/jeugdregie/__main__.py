@@ -1,0 +1,3 @@
+from jeugdregie.cli import main
+
+main()

@@ -1,0 +1,59 @@
+"""Money is integer euro-cents everywhere. Formatting for Dutch users lives here."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def eur_to_cents(value: str | int | Decimal) -> int:
+    """Parse a euro amount ('1234.56', '1.234,56', Decimal) to integer cents, exactly."""
+    if isinstance(value, int):
+        return value * 100
+    if isinstance(value, Decimal):
+        d = value
+    else:
+        s = value.strip().replace("€", "").replace(" ", "")
+        if "," in s:  # Dutch notation: thousands '.', decimals ','
+            s = s.replace(".", "").replace(",", ".")
+        d = Decimal(s)
+    return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """Integer division rounded half away from zero, exact for any ints."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    q, r = divmod(abs(numerator), denominator)
+    if 2 * r >= denominator:
+        q += 1
+    return q if numerator >= 0 else -q
+
+
+def _group(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def format_eur(cents: int | None, decimals: bool = False) -> str:
+    """€ 1.234.567 (or € 1.234.567,89). Negative: -€ 1.234."""
+    if cents is None:
+        return "–"
+    sign = "-" if cents < 0 else ""
+    c = abs(int(cents))
+    if decimals:
+        return f"{sign}€ {_group(c // 100)},{c % 100:02d}"
+    return f"{sign}€ {_group(round_half_up(c, 100))}"
+
+
+def format_int(n: int | None) -> str:
+    return "–" if n is None else ("-" if n < 0 else "") + _group(abs(int(n)))
+
+
+def format_pct(fraction: float | None, digits: int = 1) -> str:
+    if fraction is None:
+        return "–"
+    return f"{fraction * 100:.{digits}f}%".replace(".", ",")
+
+
+def format_date(d: date | None) -> str:
+    return "–" if d is None else d.strftime("%d-%m-%Y")
