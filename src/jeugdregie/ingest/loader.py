@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -80,6 +81,16 @@ ORDER = ["municipality", "provider", "product", "client", "message", "request", 
 IGNORE_CONFLICTS = {"municipality", "provider", "product", "assignment_version"}
 
 UNKNOWN_DATE = date(1900, 1, 1)
+_BETWEEN_TAGS = re.compile(rb">\s+<")
+
+
+def content_hash(data: bytes) -> str:
+    """Hash of a message's content, insensitive to whitespace between elements and line endings, so the
+    same message re-sent in another file or archive is recognised as a duplicate (not a TR056 conflict)."""
+    body = data.strip()
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    return hashlib.sha256(_BETWEEN_TAGS.sub(b"><", body)).hexdigest()
 
 
 @dataclass
@@ -216,7 +227,7 @@ class Ingester:
             from jeugdregie.ijw.safexml import parse_bytes
 
             msg.findings.extend(self.xsd.validate(msg.message_type, parse_bytes(data)))
-        self.store_message(r, run_id, msg, r.sha256)
+        self.store_message(r, run_id, msg, content_hash(data))
 
     def quarantine(self, r: FileResult, run_id: str, msg: Message, findings: list[Finding], level: str,
                    path: str, amount: int | None = None) -> None:
