@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # iJw files are <= 25 MB (OP192); refuse zip bombs
@@ -19,6 +19,7 @@ class Source:
     path: Path
     member: str | None = None
     size: int = 0
+    data: bytes | None = field(default=None, repr=False, compare=False)  # in-memory content (benchmarks)
 
     @property
     def kind(self) -> str:
@@ -32,6 +33,8 @@ class Source:
         return "other"
 
     def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
         if self.member is None:
             return self.path.read_bytes()
         with zipfile.ZipFile(self.path) as zf:
