@@ -89,7 +89,9 @@ def bucket_sql(granularity: str, column: str = "service_month") -> str:
     if granularity == "half":
         return f"CAST({y} AS VARCHAR) || 'H' || CAST(CASE WHEN {m} <= 6 THEN 1 ELSE 2 END AS VARCHAR)"
     if granularity == "quarter":
-        return f"CAST({y} AS VARCHAR) || 'Q' || CAST(({m} - 1) / 3 + 1 AS VARCHAR)"
+        # no integer division: DuckDB's '/' is float division, PostgreSQL's truncates
+        return (f"CAST({y} AS VARCHAR) || 'Q' || CASE WHEN {m} <= 3 THEN '1' WHEN {m} <= 6 THEN '2' "
+                f"WHEN {m} <= 9 THEN '3' ELSE '4' END")
     if granularity == "month":
         return (f"CAST({y} AS VARCHAR) || '-' || CASE WHEN {m} < 10 THEN '0' ELSE '' END || "
                 f"CAST({m} AS VARCHAR)")
