@@ -81,17 +81,18 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         "SUM(CASE WHEN l.unit = '01' THEN 0 ELSE l.signed_volume END) AS vol, "
         "SUM(CASE WHEN l.unit = '01' THEN l.signed_volume ELSE 0 END) AS minutes "
         f"{joins} {where} "
-        f"GROUP BY {group_exprs + ', ' if group_exprs else ''}l.client_id, l.municipality, l.toewijzing_nummer, l.product_code, {UNIT_SQL}), "
+        f"GROUP BY {group_exprs + ', ' if group_exprs else ''}l.client_id, l.municipality, l.toewijzing_nummer, "
+        f"l.product_code, {UNIT_SQL}), "
         "act AS (SELECT * FROM pc WHERE net <> 0 OR vol <> 0 OR minutes <> 0) ")
-    money = db.query(per_client + (
+    money = db.query(per_client + (  # noqa: S608 - fixed SQL fragments
         "SELECT bucket, grp, SUM(net) AS net, SUM(debit) AS debit, SUM(credit) AS credit FROM pc "
         "GROUP BY bucket, grp"), params)
-    counts = db.query(per_client + (
+    counts = db.query(per_client + (  # noqa: S608 - fixed SQL fragments
         "SELECT bucket, grp, COUNT(DISTINCT client_id) AS clients, "
         "COUNT(DISTINCT gem || ':' || CAST(tw AS VARCHAR)) AS trajectories, "
         "COUNT(DISTINCT code) AS products, COUNT(DISTINCT code || ':' || unit_n) AS product_units, "
         "MIN(unit_n) AS unit, SUM(vol) AS vol, SUM(minutes) AS minutes FROM act GROUP BY bucket, grp"), params)
-    totals = db.query(per_client + (
+    totals = db.query(per_client + (  # noqa: S608 - fixed SQL fragments
         "SELECT bucket, COUNT(DISTINCT client_id) AS clients, "
         "COUNT(DISTINCT gem || ':' || CAST(tw AS VARCHAR)) AS trajectories FROM act GROUP BY bucket"), params)
     n_municipalities = int(db.query_value(
