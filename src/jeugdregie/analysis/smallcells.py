@@ -23,7 +23,7 @@ restricted to the own municipality and audit-logged instead (see ``jeugdregie.st
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +109,37 @@ def suppress_rows(
             if k in r and r[k] is not None:
                 r[k] = None
                 hidden_cells += 1
+    return Suppressed(rows=out, suppressed=hidden_cells, threshold=t, hidden_rows=hidden_rows)
+
+
+def suppress_cells(
+    rows: Iterable[dict[str, Any]],
+    count_keys: Sequence[str],
+    dependents: Mapping[str, Sequence[str]] | None = None,
+    linked: bool = False,
+    limit: int | None = None,
+) -> Suppressed:
+    """Hide each small count on its own (for rows holding several counts of different people, e.g.
+    inflow, outflow and stock per category). ``dependents`` maps a count key to figures derived from
+    it (hidden with it). With ``linked`` the counts of a row are tied by an identity (stock-flow), so a
+    row with exactly one hidden count also hides its next-smallest non-zero count."""
+    t = threshold(limit)
+    deps = dependents or {}
+    out = [dict(r) for r in rows]
+    hidden_cells = hidden_rows = 0
+    for r in out:
+        hide = {k for k in count_keys if is_small(r.get(k), t)}
+        if linked and len(hide) == 1:
+            rest = [k for k in count_keys if k not in hide and (r.get(k) or 0) > 0]
+            if rest:
+                hide.add(min(rest, key=lambda k: (int(r[k]), count_keys.index(k))))
+        r["suppressed"] = bool(hide)
+        hidden_rows += bool(hide)
+        for k in hide:
+            for key in [k, *deps.get(k, ())]:
+                if r.get(key) is not None:
+                    r[key] = None
+                    hidden_cells += 1
     return Suppressed(rows=out, suppressed=hidden_cells, threshold=t, hidden_rows=hidden_rows)
 
 
