@@ -134,3 +134,14 @@ class Scenario:
             m += 1
             if m == 13:
                 y, m = y + 1, 1
+
+
+@pytest.fixture
+def no_small_cells(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Threshold 1: nothing is suppressed (for scenario tests about the arithmetic)."""
+    from jeugdregie.settings import reset_settings_cache
+
+    monkeypatch.setenv("JEUGDREGIE_SMALL_CELL_THRESHOLD", "1")
+    reset_settings_cache()
+    yield
+    reset_settings_cache()
