@@ -7,7 +7,7 @@ import pytest
 from jeugdregie.analysis.access import lists
 from jeugdregie.analysis.access.period import parse_period
 from jeugdregie.analysis.access.rules import RuleError
-from jeugdregie.analysis.tests.access_scenario import Scenario, store  # noqa: F401
+from jeugdregie.analysis.tests.access_scenario import Scenario
 from jeugdregie.store import Database
 
 Y2023 = parse_period("2023")
