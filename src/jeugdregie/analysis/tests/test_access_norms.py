@@ -7,7 +7,7 @@ import pytest
 from jeugdregie.analysis.access import norms
 from jeugdregie.analysis.access.norms import Assignable, Norm, assess
 from jeugdregie.analysis.access.period import parse_period
-from jeugdregie.analysis.tests.access_scenario import Scenario, no_small_cells
+from jeugdregie.analysis.tests.access_scenario import Scenario
 from jeugdregie.store import Database
 
 WEEKLY = Norm("45", "45A65", date(2015, 1, 1), None, "Behandeling", "eenheid", "04", "week", 3, 26, 9550, None)
