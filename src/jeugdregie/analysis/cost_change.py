@@ -16,6 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.decomposition import GroupFigures, decompose
 from jeugdregie.analysis.service_periods import ServicePeriod, parse_period
 from jeugdregie.ijw.codelists import label
@@ -132,6 +133,21 @@ def explain_store(db: Database, period_from: str, period_to: str, by: str = "cat
         if by == "product":
             units = {unit_of[k] for k, g in group_of.items() if labels[g] == row["group"]}
             row["unit"] = label("eenheid", units.pop()) if len(units) == 1 else None
+    if municipality is None:
+        n_mun = int(db.query_value(
+            "SELECT COUNT(DISTINCT municipality) FROM declaration_line WHERE service_month >= ? AND "
+            "service_month < ? OR service_month >= ? AND service_month < ?", [p0.start, p0.end, p1.start, p1.end])
+            or 0)
+        if n_mun > 1:
+            hidden = 0
+            for row in result["rows"]:
+                for k in ("from", "to"):
+                    masked = smallcells.mask(row["clients"][k])
+                    hidden += masked is None and row["clients"][k] is not None
+                    row["clients"][k] = masked
+            if hidden:
+                result["notes"].append(smallcells.NOTE_NL.format(n=hidden, t=smallcells.threshold())
+                                       + " Alleen de cliëntaantallen per rij; bedragen blijven zichtbaar.")
     result["by"] = by
     result["municipality"] = municipality
     result["approved_only"] = approved_only

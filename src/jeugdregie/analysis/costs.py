@@ -11,7 +11,9 @@ Referrer type (COD327) comes from the 315 request behind the assignment (provide
 assignments without a request (the municipality assigned directly) are reported as 'onbekend'.
 
 Small cells: when the selection spans more than one municipality, client and trajectory counts below
-``settings.small_cell_threshold`` are suppressed (None, ``suppressed`` true) together with cost per client.
+``settings.small_cell_threshold`` are suppressed (None, ``suppressed`` true) together with the figures
+derived from them (cost per client, units, units per client), using ``analysis.smallcells`` with
+complementary suppression within each period (the period totals are shown). Amounts stay visible.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.cost_change import UNIT_SQL, line_filter
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
 from jeugdregie.ijw.codelists import label
-from jeugdregie.settings import get_settings
 from jeugdregie.store.database import Database
 
 COST_BY = {
@@ -97,7 +99,6 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         "COUNT(DISTINCT gem || ':' || CAST(tw AS VARCHAR)) AS trajectories FROM act GROUP BY bucket"), params)
     n_municipalities = int(db.query_value(
         f"SELECT COUNT(DISTINCT l.municipality) {joins} {where}", params) or 0)  # noqa: S608 - fixed SQL fragments
-    threshold = get_settings().small_cell_threshold
     suppress = municipality is None and n_municipalities > 1
     names = _names(db, by)
     cmap = {(r["bucket"], r["grp"]): r for r in counts}
@@ -110,22 +111,27 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         units: Fraction | None = None
         if by == "product" and int(c.get("product_units") or 0) == 1:
             units = Fraction(int(c.get("vol") or 0)) + Fraction(int(c.get("minutes") or 0), 60)
-        small = suppress and 0 < clients < threshold
         rows.append({
             "period": str(m["bucket"]),
             "group_code": str(m["grp"]),
             "group": _label(by, str(m["grp"]), names),
-            "clients": None if small else clients,
-            "trajectories": None if small else trajectories,
+            "clients": clients,
+            "trajectories": trajectories,
             "unit": label("eenheid", str(c.get("unit"))) if units is not None else None,
             "units": None if units is None else _num(units),
             "debit_cents": int(m["debit"] or 0),
             "credit_cents": int(m["credit"] or 0),
             "net_cents": net,
-            "cost_per_client_cents": None if small or not clients else _round(Fraction(net, clients)),
-            "units_per_client": None if small or units is None or not clients else _num(units / clients),
-            "suppressed": small,
+            "cost_per_client_cents": None if not clients else _round(Fraction(net, clients)),
+            "units_per_client": None if units is None or not clients else _num(units / clients),
+            "suppressed": False,
         })
+    hidden = 0
+    threshold = smallcells.threshold()
+    if suppress:
+        s = smallcells.suppress_rows(rows, ["clients", "trajectories"],
+                                     ["cost_per_client_cents", "units", "units_per_client"], group_keys=["period"])
+        rows, hidden = s.rows, s.suppressed
     total_rows = []
     for t in sorted(totals, key=lambda r: str(r["bucket"])):
         net = sum(r["net_cents"] for r in rows if r["period"] == str(t["bucket"]))
@@ -140,11 +146,12 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         notes.append("Eenheden van verschillende producten zijn niet optelbaar: op dit niveau alleen kosten per cliënt.")
     else:
         notes.append("Minuten zijn omgerekend naar uren; producten met meer dan één eenheid tonen geen eenheden.")
-    if suppress:
-        notes.append(f"Aantallen onder {threshold} cliënten zijn afgeschermd (meer dan één gemeente in de selectie).")
+    if hidden:
+        notes.append(smallcells.NOTE_NL.format(n=hidden, t=threshold)
+                     + " (selectie over meer dan één gemeente)")
     if approved_only:
         notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
-    return {"period": p.label, "by": by, "per": per, "municipality": municipality, "approved_only": approved_only,
+    return {"period": p.label, "by": by, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
             "rows": rows, "totals": total_rows, "notes": notes}
 
 

@@ -88,6 +88,6 @@ def top_clients_logged(db: Database, actor: str, period: str, municipality: str,
     """``top_clients`` plus the audit row every client-level output needs."""
     result = top_clients(db, period, municipality, n, approved_only)
     result["audit_id"] = log_client_view(
-        db, actor, "top-clients", {"period": period, "n": n, "approved_only": approved_only}, municipality,
-        len(result["rows"]), action=action)
+        db, object="top-clients", filters={"period": period, "n": n, "approved_only": approved_only},
+        municipality=municipality, row_count=len(result["rows"]), actor=actor, action=action)
     return result

@@ -39,6 +39,8 @@ FROM_MUNICIPALITY = {"JW301", "JW325"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?$")
 _PRODUCT = re.compile(r"^(\d\d)[A-Z]\d\d$")
+#: the only elements the streaming loop needs events for (any namespace; checked below)
+_EVENT_TAGS = ["{*}Bericht", "{*}Header", "{*}Client"]
 
 
 @dataclass
@@ -78,6 +80,7 @@ class FieldReader:
         self.msg = msg
         self.ns = ns
         self.line: int | None = None
+        self._cache: list[tuple[etree._Element, dict[str, etree._Element]]] = []
 
     def add(self, rule: str, path: str, nl: str = "", en: str = "", line: int | None | bool = True) -> None:
         idx = self.line if line is True else (None if line is False else line)
@@ -87,11 +90,22 @@ class FieldReader:
     def m(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
 
+    def _kids(self, elem: etree._Element) -> dict[str, etree._Element]:
+        """Children by tag (first occurrence), cached for the few elements being read right now:
+        one pass over the children is several times faster than repeated ``find`` calls."""
+        for cached, kids in self._cache:
+            if cached is elem:
+                return kids
+        kids = {}
+        for c in elem:
+            kids.setdefault(c.tag, c)
+        self._cache = [(elem, kids), *self._cache[:3]]
+        return kids
+
     def text(self, elem: etree._Element | None, name: str, base: bool = False) -> str | None:
         if elem is None:
             return None
-        tag = f"{{{NS_BASE}}}{name}" if base else f"{{{self.ns}}}{name}"
-        child = elem.find(tag)
+        child = self._kids(elem).get(f"{{{NS_BASE}}}{name}" if base else f"{{{self.ns}}}{name}")
         if child is None or child.text is None:
             return None
         return child.text.strip()
@@ -99,7 +113,7 @@ class FieldReader:
     def child(self, elem: etree._Element | None, name: str, base: bool = False) -> etree._Element | None:
         if elem is None:
             return None
-        return elem.find(f"{{{NS_BASE}}}{name}" if base else f"{{{self.ns}}}{name}")
+        return self._kids(elem).get(f"{{{NS_BASE}}}{name}" if base else f"{{{self.ns}}}{name}")
 
     def required(self, elem: etree._Element | None, name: str, path: str, base: bool = False) -> str | None:
         value = self.text(elem, name, base)
@@ -217,7 +231,7 @@ def read_message(source: IO[bytes] | bytes, name: str, today: date | None = None
     root: etree._Element | None = None
     ctx: FieldReader | None = None
     try:
-        for event, elem in safexml.iterparse(source, events=("start", "end")):
+        for event, elem in safexml.iterparse(source, events=("start", "end"), tag=_EVENT_TAGS):
             if event == "start":
                 if root is None:
                     root = elem
@@ -256,6 +270,10 @@ def read_message(source: IO[bytes] | bytes, name: str, today: date | None = None
     except (safexml.UnsafeXMLError, safexml.XMLSyntaxError) as exc:
         msg.findings.append(Finding("XML", "/", str(exc), str(exc)))
         msg.items.clear()
+        return msg
+    if root is None:
+        msg.findings.append(Finding("STRUCT", "/", "geen iJw-bericht (root is geen Bericht)",
+                                    "not an iJw message (root is not Bericht)"))
     return msg
 
 

@@ -68,7 +68,7 @@ def check_prolog(head: bytes) -> None:
 
 
 def iterparse(source: IO[bytes] | bytes, events: tuple[str, ...] = ("end",),
-              tag: str | None = None) -> Iterator[tuple[str, etree._Element]]:
+              tag: str | list[str] | None = None) -> Iterator[tuple[str, etree._Element]]:
     """Streaming parse of an untrusted document. Raises UnsafeXMLError or XMLSyntaxError."""
     stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
     head = stream.read(PROLOG_SCAN_BYTES)

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from jeugdregie.ijw.reader import Message, read_message
+from jeugdregie.ijw.reader import Header, Message, read_message
 from jeugdregie.ijw.rules import Finding
 from jeugdregie.ijw.xsd import XsdValidator
 from jeugdregie.ingest.pseudonym import Pseudonymiser
@@ -300,6 +300,12 @@ class Ingester:
                               seen)
         return cid
 
+    def single_client(self, r: FileResult, msg: Message) -> tuple[Header, str]:
+        """Header and client pseudonym of a one-client message (301/305/307/315/317). A missing or invalid
+        BSN is a message-level finding, so such messages never reach the storers."""
+        assert msg.header is not None and msg.client is not None and msg.client.get("bsn")
+        return msg.header, self.client_id(r, msg, msg.client["bsn"], msg.client)
+
     def line_ok(self, r: FileResult, run_id: str, msg: Message, i: int, extra: list[Finding] | None = None,
                 amount: int | None = None) -> bool:
         fs = msg.line_findings(i) + (extra or [])
@@ -362,11 +368,7 @@ class Ingester:
 # -- per message type ---------------------------------------------------------------------------------
 
 def _store_301(ing: Ingester, r: FileResult, run_id: str, msg: Message, key: str) -> int:
-    h = msg.header
-    assert h is not None and msg.client is not None
-    if msg.client.get("bsn") is None:
-        return 0
-    cid = ing.client_id(r, msg, msg.client["bsn"], msg.client)
+    h, cid = ing.single_client(r, msg)
     n = 0
     for i, it in enumerate(msg.items):
         if not ing.line_ok(r, run_id, msg, i):
@@ -377,17 +379,13 @@ def _store_301(ing: Ingester, r: FileResult, run_id: str, msg: Message, key: str
             h.municipality, it["toewijzing_nummer"], it["assigned_at"], h.provider_agb, cid,
             it["referentie_aanbieder"], it["product_category"], it["product_code"], it["start_date"],
             it["end_date"], it["reason_change"], it["volume"], it["unit"], it["frequency"], it["budget_cents"],
-            msg.client.get("juridische_status"), key))
+            (msg.client or {}).get("juridische_status"), key))
         n += 1
     return n
 
 
 def _store_start_stop(ing: Ingester, r: FileResult, run_id: str, msg: Message, key: str) -> int:
-    h = msg.header
-    assert h is not None and msg.client is not None
-    if msg.client.get("bsn") is None:
-        return 0
-    cid = ing.client_id(r, msg, msg.client["bsn"], msg.client)
+    h, cid = ing.single_client(r, msg)
     n = 0
     for i, it in enumerate(msg.items):
         if not ing.line_ok(r, run_id, msg, i):
@@ -403,11 +401,7 @@ def _store_start_stop(ing: Ingester, r: FileResult, run_id: str, msg: Message, k
 
 
 def _store_315(ing: Ingester, r: FileResult, run_id: str, msg: Message, key: str) -> int:
-    h = msg.header
-    assert h is not None and msg.client is not None
-    if msg.client.get("bsn") is None:
-        return 0
-    cid = ing.client_id(r, msg, msg.client["bsn"], msg.client)
+    h, cid = ing.single_client(r, msg)
     n = 0
     for i, it in enumerate(msg.items):
         k = (h.provider_agb, it["referentie_aanbieder"])
@@ -426,11 +420,7 @@ def _store_315(ing: Ingester, r: FileResult, run_id: str, msg: Message, key: str
 
 
 def _store_317(ing: Ingester, r: FileResult, run_id: str, msg: Message, key: str) -> int:
-    h = msg.header
-    assert h is not None and msg.client is not None
-    if msg.client.get("bsn") is None:
-        return 0
-    cid = ing.client_id(r, msg, msg.client["bsn"], msg.client)
+    h, cid = ing.single_client(r, msg)
     ref = msg.fields.get("referentie_aanbieder")
     k = (h.provider_agb, ref)
     if k in ing.known_changes:

@@ -138,3 +138,11 @@ def test_explain_store_new_product(any_db: Database) -> None:
     assert sum(rows["43A02"]["components"].values()) == 250000
     # volume 10 -> 15 clients; 45A01 loses share 1 -> 2/3 with unchanged cost: volume and mix cancel
     assert rows["45A01"]["components"]["volume"] == -rows["45A01"]["components"]["mix"] != 0
+    assert rows["43A02"]["clients"] == {"from": 0, "to": 5}
+    other = Lines()
+    other._n = 500
+    other.line("z", date(2023, 1, 1), "45A01", 10000, municipality="0518")
+    other.write(any_db)
+    masked = {row["group"]: row for row in explain_store(any_db, "2022", "2023", by="product")["rows"]}
+    assert masked["43A02"]["clients"] == {"from": 0, "to": None}  # small cell across municipalities
+    assert sum(masked["43A02"]["components"].values()) == 250000

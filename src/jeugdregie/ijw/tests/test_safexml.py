@@ -88,3 +88,8 @@ def test_malformed_xml_is_a_finding_not_a_crash() -> None:
     msg = read_message(f"<Bericht {NS}><oops></Bericht>".encode(), "broken.xml")
     assert [f.rule for f in msg.findings] == ["XML"]
     assert "not well-formed" in msg.findings[0].reason_en
+
+
+def test_non_ijw_root_is_reported() -> None:
+    msg = read_message(b"<html><body/></html>", "page.xml")
+    assert [f.rule for f in msg.findings] == ["STRUCT"]
