@@ -11,7 +11,7 @@ Without units (aggregated tables with cost and clients only) the model is ``cost
 ``q_g = cost_g / c_g`` (cost per client), reported under ``price``; ``intensity`` is then 0.
 
 The change ``cost_g(1) - cost_g(0)`` is split over the factors with the Shapley value (Shapley 1953; in
-index decomposition known as the Shapley-Siegel / Sato method, Albrecht, François & Schoors 2002; Ang,
+index decomposition Sun 1998 and Albrecht, François & Schoors 2002; Ang,
 Liu & Chew 2003): each factor's effect is its marginal contribution averaged over every order in which
 the factors can switch from period 0 to period 1. It has no residual, is symmetric in the periods and,
 unlike LMDI, is defined at zero (new or vanished groups). All arithmetic is in exact rationals; the
@@ -411,7 +411,7 @@ def decompose(
     result: dict[str, Any] = {
         "method": "shapley" if method == "shapley" else "lmdi-i",
         "method_reference": (
-            "Shapley/Sato-decompositie (Shapley 1953; Albrecht, François & Schoors 2002; Ang, Liu & Chew 2003)"
+            "Shapley-decompositie (Shapley 1953; Sun 1998; Albrecht, François & Schoors 2002; Ang, Liu & Chew 2003)"
             if method == "shapley" else "LMDI-I (Ang 2004), Shapley waar LMDI niet gedefinieerd is"),
         "model": ("kosten = cliënten × aandeel × eenheden per cliënt × prijs per eenheid" if uses_units
                   else "kosten = cliënten × aandeel × kosten per cliënt"),
