@@ -166,7 +166,9 @@ class Ingester:
                                for r in q("SELECT provider_agb, referentie_aanbieder FROM request")}
         self.known_changes = {(r["provider_agb"], r["referentie_aanbieder"])
                               for r in q("SELECT provider_agb, referentie_aanbieder FROM change_request")}
-        self.client_seen = {r["client_id"]: r["last_seen"] for r in q("SELECT client_id, last_seen FROM client")}
+        # current attributes per client (last_seen = date of the message they were taken from)
+        self.client_state = {r["client_id"]: (r["client_id"], r["birth_date"], r["birth_date_usage"], r["gender"],
+                                              r["pc4"], r["last_seen"]) for r in q("SELECT * FROM client")}
         self.known_ref_data: dict[str, set[tuple[Any, ...]]] = {
             "municipality": {(r["code"],) for r in q("SELECT code FROM municipality")},
             "provider": {(r["agb"],) for r in q("SELECT agb FROM provider")},
@@ -292,12 +294,12 @@ class Ingester:
         cid = self.pseudonym(bsn)
         assert msg.header is not None
         seen = msg.header.dagtekening if info else UNKNOWN_DATE
-        prev = r.clients.get(cid)
-        prev_seen = prev[-1] if prev else self.client_seen.get(cid)
-        if prev_seen is None or seen > prev_seen or (prev is None and cid not in self.client_seen):
+        current = r.clients.get(cid) or self.client_state.get(cid)
+        if current is None or (seen > current[-1] and info is not None):
             i = info or {}
-            r.clients[cid] = (cid, i.get("birth_date"), i.get("birth_date_usage"), i.get("gender"), i.get("pc4"),
-                              seen)
+            row = (cid, i.get("birth_date"), i.get("birth_date_usage"), i.get("gender"), i.get("pc4"), seen)
+            if current is None or row[1:-1] != current[1:-1]:  # only a change of attributes is written
+                r.clients[cid] = row
         return cid
 
     def single_client(self, r: FileResult, msg: Message) -> tuple[Header, str]:
@@ -343,10 +345,10 @@ class Ingester:
             for cid, row in r.clients.items():
                 if cid not in clients or row[-1] >= clients[cid][-1]:
                     clients[cid] = row
-        new = [row for cid, row in clients.items() if cid not in self.client_seen]
-        upd = [row for cid, row in clients.items() if cid in self.client_seen and row[-1] > self.client_seen[cid]]
+        new = [row for cid, row in clients.items() if cid not in self.client_state]
+        upd = [row for cid, row in clients.items() if cid in self.client_state and row[-1] > self.client_state[cid][-1]]
         self.db.insert_rows("client", COLUMNS["client"], new)
-        for row in upd:
+        for row in upd:  # rare: attributes (e.g. PC4 after a move) changed
             self.db.execute("UPDATE client SET birth_date = ?, birth_date_usage = ?, gender = ?, pc4 = ?, "
                             "last_seen = ? WHERE client_id = ?", [*row[1:], row[0]])
         for table in ORDER:
@@ -355,7 +357,8 @@ class Ingester:
             rows = [row for r in results for row in r.rows.get(table, [])]
             self.db.insert_rows(table, COLUMNS[table], rows, on_conflict_ignore=table in IGNORE_CONFLICTS)
         for cid, row in clients.items():
-            self.client_seen[cid] = row[-1]
+            if cid not in self.client_state or row[-1] > self.client_state[cid][-1]:
+                self.client_state[cid] = row
 
     def _record_failure(self, r: FileResult) -> None:
         now = datetime.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # iJw files are <= 25 MB (OP192); refuse zip bombs
@@ -37,14 +38,21 @@ class Source:
             return self.data
         if self.member is None:
             return self.path.read_bytes()
-        with zipfile.ZipFile(self.path) as zf:
-            info = zf.getinfo(self.member)
-            _check_member(info)
-            with zf.open(info) as fh:
-                data = fh.read(MAX_MEMBER_BYTES + 1)
-            if len(data) > MAX_MEMBER_BYTES:
-                raise ValueError(f"{self.name}: zip-onderdeel te groot (member too large)")
-            return data
+        zf = _open_zip(self.path)
+        info = zf.getinfo(self.member)
+        _check_member(info)
+        with zf.open(info) as fh:
+            data = fh.read(MAX_MEMBER_BYTES + 1)
+        if len(data) > MAX_MEMBER_BYTES:
+            raise ValueError(f"{self.name}: zip-onderdeel te groot (member too large)")
+        return data
+
+
+@lru_cache(maxsize=8)
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """Archives stay open while their members are read in order: reopening one per member would read the
+    central directory again for every member (quadratic in the number of members)."""
+    return zipfile.ZipFile(path)
 
 
 def _check_member(info: zipfile.ZipInfo) -> None:
