@@ -55,3 +55,45 @@ def db(db_path: Path) -> Iterator[object]:
     database = connect(str(db_path))
     yield database
     database.close()
+
+
+PG_ADMIN_URL = os.environ.get("JEUGDREGIE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    try:
+        return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({exc.__class__.__name__}); "
+                    "set JEUGDREGIE_TEST_PG to run the PostgreSQL variant")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    import uuid
+
+    admin = _pg_admin()
+    name = f"jr_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """The same test on both engines: an embedded DuckDB file and a fresh PostgreSQL database."""
+    from jeugdregie.store import connect
+
+    if request.param == "duckdb":
+        url = str(tmp_path / "engine.duckdb")
+    else:
+        url = request.getfixturevalue("pg_url")
+    database = connect(url)
+    yield database
+    database.close()

@@ -1,0 +1,65 @@
+"""Rule files for the access analyses: YAML with documented defaults shipped in ``rules/``.
+
+``load(name, path)`` reads the user's file when given, else the shipped default ``rules/<name>.yaml``.
+A user file only needs the keys it changes: it is merged over the default (nested mappings merged).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NAMES = ("wlz", "adulthood", "residence", "complex_segment", "flows")
+
+
+class RuleError(ValueError):
+    pass
+
+
+def default_path(name: str) -> Path:
+    return Path(str(resources.files("jeugdregie.analysis.access") / "rules" / f"{name}.yaml"))
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def load(name: str, path: str | Path | None = None) -> dict[str, Any]:
+    if name not in NAMES:
+        raise RuleError(f"unknown rule file {name!r}")
+    base_path = default_path(name)
+    rules = yaml.safe_load(base_path.read_text(encoding="utf-8")) or {}
+    rules["_dir"] = str(base_path.parent)
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise RuleError(f"Regelbestand niet gevonden: {p}")
+        try:
+            user = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise RuleError(f"Regelbestand {p} is geen geldige YAML: {exc}") from None
+        if not isinstance(user, dict):
+            raise RuleError(f"Regelbestand {p} moet een mapping (sleutel: waarde) bevatten")
+        rules = _merge(rules, user)
+        rules["_dir"] = str(p.resolve().parent)
+    return rules
+
+
+def resolve(rules: dict[str, Any], rel: str) -> Path:
+    """A path from a rule file, relative to the rule file's folder (then to the shipped defaults)."""
+    p = Path(rel)
+    if p.is_absolute():
+        return p
+    cand = Path(rules.get("_dir", ".")) / p
+    if cand.exists():
+        return cand
+    return default_path("wlz").parent / p

@@ -1,0 +1,162 @@
+"""The growth decomposition on the store: declared care between two service periods.
+
+Cells are (``--by`` group, product, unit): the decomposition runs per cell (so mix is the shift of clients
+between products, and for ``--by provider|municipality`` also between providers/municipalities for the same
+product) and the exact cell effects are summed into the ``--by`` rows before rounding to cents.
+
+Figures per cell and period (service period = ``service_month`` of the line, never the payment date):
+cost = net signed amount (debit minus credit); units = net signed volume, minutes (unit 01) converted to
+hours (unit 04) because iJw allows minutes against an hourly assignment (TR341); clients = distinct
+clients whose net amount or volume in the cell is not zero (a fully credited line does not make a client).
+Volume is the number of distinct clients in the whole selection.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from jeugdregie.analysis import smallcells
+from jeugdregie.analysis.decomposition import GroupFigures, decompose
+from jeugdregie.analysis.service_periods import ServicePeriod, parse_period
+from jeugdregie.ijw.codelists import label
+from jeugdregie.store.database import Database
+
+BY_COLUMNS = {
+    "category": "l.product_category",
+    "product": "l.product_code",
+    "provider": "l.provider_agb",
+    "municipality": "l.municipality",
+}
+BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": "Aanbieder",
+              "municipality": "Gemeente"}
+
+#: unit normalisation: minutes are counted as hours (1/60), everything else as declared
+UNIT_SQL = "CASE WHEN l.unit = '01' THEN '04' ELSE l.unit END"
+
+
+def line_filter(period: ServicePeriod, municipality: str | None, approved_only: bool) -> tuple[str, str, list[Any]]:
+    """FROM/JOIN and WHERE clauses (with params) selecting the declaration lines of one service period."""
+    joins = "FROM declaration_line l"
+    where = "WHERE l.service_month >= ? AND l.service_month < ?"
+    params: list[Any] = [period.start, period.end]
+    if approved_only:
+        joins += (" JOIN declaration_line_status st ON st.provider_agb = l.provider_agb "
+                  "AND st.referentie_nummer = l.referentie_nummer")
+        where += " AND st.status = 'granted'"
+    if municipality:
+        where += " AND l.municipality = ?"
+        params.append(municipality)
+    return joins, where, params
+
+
+def _per_client_cte(by_sql: str, joins: str, where: str) -> str:
+    return (
+        "WITH per_client AS ("  # noqa: S608 - composed from fixed SQL fragments, values are ? parameters
+        f" SELECT {by_sql} AS grp, l.product_category AS cat, l.product_code AS code, {UNIT_SQL} AS unit_n,"
+        " l.client_id,"
+        " SUM(l.signed_amount_cents) AS cost,"
+        " SUM(CASE WHEN l.unit = '01' THEN 0 ELSE l.signed_volume END) AS vol,"
+        " SUM(CASE WHEN l.unit = '01' THEN l.signed_volume ELSE 0 END) AS minutes"
+        f" {joins} {where}"
+        f" GROUP BY {by_sql}, l.product_category, l.product_code, {UNIT_SQL}, l.client_id"
+        "), active AS (SELECT * FROM per_client WHERE cost <> 0 OR vol <> 0 OR minutes <> 0) "
+    )
+
+
+def period_cells(db: Database, period: ServicePeriod, by: str = "category", municipality: str | None = None,
+                 approved_only: bool = False) -> dict[str, Any]:
+    """Cell figures, distinct clients per ``by`` group and in total, for one service period."""
+    by_sql = BY_COLUMNS[by]
+    joins, where, params = line_filter(period, municipality, approved_only)
+    cte = _per_client_cte(by_sql, joins, where)
+    cells = db.query(
+        cte + "SELECT grp, cat, code, unit_n, SUM(cost) AS cost, SUM(vol) AS vol, SUM(minutes) AS minutes, "  # noqa: S608 - composed from fixed SQL fragments, values are ? parameters
+        "COUNT(*) AS clients FROM active GROUP BY grp, cat, code, unit_n ORDER BY grp, cat, code, unit_n",
+        params)
+    per_group = db.query(cte + "SELECT grp, COUNT(DISTINCT client_id) AS clients FROM active GROUP BY grp", params)  # noqa: S608 - composed from fixed SQL fragments, values are ? parameters
+    total = db.query_value(cte + "SELECT COUNT(DISTINCT client_id) FROM active", params)  # noqa: S608 - composed from fixed SQL fragments, values are ? parameters
+    figures: dict[str, GroupFigures] = {}
+    units: dict[str, str] = {}
+    group_of: dict[str, str] = {}
+    for c in cells:
+        key = f"{c['grp']}|{c['cat']}|{c['code']}|{c['unit_n']}"
+        figures[key] = GroupFigures(int(c["cost"]), int(c["clients"]),
+                                    Fraction(int(c["vol"])) + Fraction(int(c["minutes"]), 60))
+        units[key] = str(c["unit_n"])
+        group_of[key] = str(c["grp"])
+    return {"figures": figures, "units": units, "group_of": group_of,
+            "group_clients": {str(r["grp"]): int(r["clients"]) for r in per_group},
+            "clients": int(total or 0)}
+
+
+def group_labels(db: Database, by: str, keys: set[str]) -> dict[str, str]:
+    """Readable labels: '45 Jeugdhulp ambulant', provider and municipality names where known."""
+    if by == "category":
+        return {k: f"{k} {label('productcategorie', k)}".strip() for k in keys}
+    table = {"product": ("product", "code", "label"), "provider": ("provider", "agb", "name"),
+             "municipality": ("municipality", "code", "name")}[by]
+    names = {str(r["k"]): r["n"] for r in db.query(
+        f"SELECT {table[1]} AS k, {table[2]} AS n FROM {table[0]}")}  # noqa: S608 - fixed identifiers
+    return {k: f"{k} {names[k]}" if names.get(k) else k for k in keys}
+
+
+def explain_store(db: Database, period_from: str, period_to: str, by: str = "category",
+                  municipality: str | None = None, approved_only: bool = False,
+                  method: str = "shapley") -> dict[str, Any]:
+    """Decompose the change in net declared cost between two service periods (see module docstring)."""
+    if by not in BY_COLUMNS:
+        raise ValueError(f"onbekende indeling {by!r}: {', '.join(BY_COLUMNS)}")
+    p0, p1 = parse_period(period_from), parse_period(period_to)
+    if p0.months != p1.months:
+        raise ValueError(f"{p0.label} en {p1.label} zijn niet even lang: vergelijk gelijke perioden")
+    a = period_cells(db, p0, by, municipality, approved_only)
+    b = period_cells(db, p1, by, municipality, approved_only)
+    group_of = {**a["group_of"], **b["group_of"]}
+    unit_of = {**a["units"], **b["units"]}
+    groups = set(group_of.values())
+    labels = group_labels(db, by, groups)
+
+    def row_units(fig: dict[str, GroupFigures], grp: str) -> Fraction | None:
+        keys = [k for k in fig if group_of[k] == grp]
+        if not keys or by != "product" or len({unit_of[k] for k in keys}) != 1:
+            return None
+        return sum((fig[k].units or Fraction(0) for k in keys), Fraction(0))
+
+    row_units_map = {labels[g]: (row_units(a["figures"], g), row_units(b["figures"], g)) for g in groups}
+    row_clients = {labels[g]: (a["group_clients"].get(g, 0), b["group_clients"].get(g, 0)) for g in groups}
+    result = decompose(
+        a["figures"], b["figures"], period_from=p0.label, period_to=p1.label,
+        total_clients=(a["clients"], b["clients"]), row_of=lambda k: labels[group_of[k]],
+        row_clients=row_clients, row_units=row_units_map, method=method)
+    for row in result["rows"]:
+        if by == "product":
+            units = {unit_of[k] for k, g in group_of.items() if labels[g] == row["group"]}
+            row["unit"] = label("eenheid", units.pop()) if len(units) == 1 else None
+    if municipality is None:
+        n_mun = int(db.query_value(
+            "SELECT COUNT(DISTINCT municipality) FROM declaration_line WHERE service_month >= ? AND "
+            "service_month < ? OR service_month >= ? AND service_month < ?", [p0.start, p0.end, p1.start, p1.end])
+            or 0)
+        if n_mun > 1:
+            hidden = 0
+            for row in result["rows"]:
+                for k in ("from", "to"):
+                    masked = smallcells.mask(row["clients"][k])
+                    hidden += masked is None and row["clients"][k] is not None
+                    row["clients"][k] = masked
+            if hidden:
+                result["notes"].append(smallcells.NOTE_NL.format(n=hidden, t=smallcells.threshold())
+                                       + " Alleen de cliëntaantallen per rij; bedragen blijven zichtbaar.")
+    result["by"] = by
+    result["municipality"] = municipality
+    result["approved_only"] = approved_only
+    result["source"] = "store"
+    result["notes"].append(
+        "Cellen zijn product × eenheid binnen elke rij; minuten zijn omgerekend naar uren. Eenheden per rij "
+        "alleen bij --by product met één eenheid (verschillende eenheden zijn niet optelbaar).")
+    if by in {"provider", "municipality"}:
+        result["notes"].append(
+            f"Bij --by {by} telt een verschuiving van hetzelfde product tussen "
+            f"{'aanbieders' if by == 'provider' else 'gemeenten'} als mix.")
+    return result

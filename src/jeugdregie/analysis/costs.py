@@ -1,0 +1,165 @@
+"""Where does the money go: cost overview by service period and by municipality, category, product,
+provider or referrer type.
+
+Service period: ``declaration_line.service_month`` (when the care was delivered), never the declaration or
+payment date. Net cost = debit minus credit (``signed_amount_cents``). Clients and trajectories are distinct
+clients / assignments (municipality, ToewijzingNummer) whose net amount or volume in the group is not zero,
+so a line that was credited in full does not count. Units are only summed within one product and one unit
+(minutes are converted to hours, iJw TR341); at category, provider, municipality and referrer level units of
+different products are not comparable, so those rows report cost-based figures only (cost per client).
+Referrer type (COD327) comes from the 315 request behind the assignment (provider + ReferentieAanbieder);
+assignments without a request (the municipality assigned directly) are reported as 'onbekend'.
+
+Small cells: when the selection spans more than one municipality, client and trajectory counts below
+``settings.small_cell_threshold`` are suppressed (None, ``suppressed`` true) together with the figures
+derived from them (cost per client, units, units per client), using ``analysis.smallcells`` with
+complementary suppression within each period (the period totals are shown). Amounts stay visible.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from jeugdregie.analysis import smallcells
+from jeugdregie.analysis.cost_change import UNIT_SQL, line_filter
+from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
+from jeugdregie.ijw.codelists import label
+from jeugdregie.store.database import Database
+
+COST_BY = {
+    "category": "l.product_category",
+    "product": "l.product_code",
+    "provider": "l.provider_agb",
+    "municipality": "l.municipality",
+    "referrer": "COALESCE(r.referrer_type, 'onbekend')",
+    "total": "'totaal'",
+}
+COST_BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": "Aanbieder",
+                   "municipality": "Gemeente", "referrer": "Verwijzer", "total": "Totaal"}
+
+REFERRER_JOIN = (
+    " LEFT JOIN assignment a ON a.municipality = l.municipality AND a.toewijzing_nummer = l.toewijzing_nummer"
+    " LEFT JOIN request r ON r.provider_agb = a.provider_agb AND r.referentie_aanbieder = a.referentie_aanbieder")
+
+
+def _label(by: str, key: str, names: dict[str, str]) -> str:
+    if by == "category":
+        return f"{key} {label('productcategorie', key)}".strip()
+    if by == "referrer":
+        return key if key == "onbekend" else f"{key} {label('verwijzer', key)}"
+    return f"{key} {names[key]}" if names.get(key) else key
+
+
+def _names(db: Database, by: str) -> dict[str, str]:
+    table = {"product": ("product", "code", "label"), "provider": ("provider", "agb", "name"),
+             "municipality": ("municipality", "code", "name")}.get(by)
+    if table is None:
+        return {}
+    return {str(r["k"]): str(r["n"]) for r in db.query(
+        f"SELECT {table[1]} AS k, {table[2]} AS n FROM {table[0]} WHERE {table[2]} IS NOT NULL")}  # noqa: S608 - fixed identifiers
+
+
+def cost_overview(db: Database, period: str, by: str = "category", per: str | None = None,
+                  municipality: str | None = None, approved_only: bool = False) -> dict[str, Any]:
+    """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios."""
+    if by not in COST_BY:
+        raise ValueError(f"onbekende indeling {by!r}: {', '.join(COST_BY)}")
+    p: ServicePeriod = parse_period(period)
+    joins, where, params = line_filter(p, municipality, approved_only)
+    if by == "referrer":
+        joins += REFERRER_JOIN
+    bucket = bucket_sql(per, "l.service_month") if per else f"'{p.label}'"
+    grp = COST_BY[by]
+    # PostgreSQL rejects literal constants in GROUP BY: group only on the real expressions
+    group_exprs = ", ".join(e for e in (bucket, grp) if not e.startswith("'"))
+    per_client = (
+        f"WITH pc AS (SELECT {bucket} AS bucket, {grp} AS grp, l.client_id, l.municipality AS gem, "  # noqa: S608 - fixed SQL fragments
+        "l.toewijzing_nummer AS tw, l.product_code AS code, "
+        f"{UNIT_SQL} AS unit_n, "
+        "SUM(l.signed_amount_cents) AS net, "
+        "SUM(CASE WHEN l.signed_amount_cents > 0 THEN l.signed_amount_cents ELSE 0 END) AS debit, "
+        "SUM(CASE WHEN l.signed_amount_cents < 0 THEN -l.signed_amount_cents ELSE 0 END) AS credit, "
+        "SUM(CASE WHEN l.unit = '01' THEN 0 ELSE l.signed_volume END) AS vol, "
+        "SUM(CASE WHEN l.unit = '01' THEN l.signed_volume ELSE 0 END) AS minutes "
+        f"{joins} {where} "
+        f"GROUP BY {group_exprs + ', ' if group_exprs else ''}l.client_id, l.municipality, l.toewijzing_nummer, "
+        f"l.product_code, {UNIT_SQL}), "
+        "act AS (SELECT * FROM pc WHERE net <> 0 OR vol <> 0 OR minutes <> 0) ")
+    money = db.query(per_client + (  # noqa: S608 - fixed SQL fragments
+        "SELECT bucket, grp, SUM(net) AS net, SUM(debit) AS debit, SUM(credit) AS credit FROM pc "
+        "GROUP BY bucket, grp"), params)
+    counts = db.query(per_client + (  # noqa: S608 - fixed SQL fragments
+        "SELECT bucket, grp, COUNT(DISTINCT client_id) AS clients, "
+        "COUNT(DISTINCT gem || ':' || CAST(tw AS VARCHAR)) AS trajectories, "
+        "COUNT(DISTINCT code) AS products, COUNT(DISTINCT code || ':' || unit_n) AS product_units, "
+        "MIN(unit_n) AS unit, SUM(vol) AS vol, SUM(minutes) AS minutes FROM act GROUP BY bucket, grp"), params)
+    totals = db.query(per_client + (  # noqa: S608 - fixed SQL fragments
+        "SELECT bucket, COUNT(DISTINCT client_id) AS clients, "
+        "COUNT(DISTINCT gem || ':' || CAST(tw AS VARCHAR)) AS trajectories FROM act GROUP BY bucket"), params)
+    n_municipalities = int(db.query_value(
+        f"SELECT COUNT(DISTINCT l.municipality) {joins} {where}", params) or 0)  # noqa: S608 - fixed SQL fragments
+    suppress = municipality is None and n_municipalities > 1
+    names = _names(db, by)
+    cmap = {(r["bucket"], r["grp"]): r for r in counts}
+    rows: list[dict[str, Any]] = []
+    for m in sorted(money, key=lambda r: (str(r["bucket"]), str(r["grp"]))):
+        c = cmap.get((m["bucket"], m["grp"]), {})
+        clients = int(c.get("clients") or 0)
+        trajectories = int(c.get("trajectories") or 0)
+        net = int(m["net"] or 0)
+        units: Fraction | None = None
+        if by == "product" and int(c.get("product_units") or 0) == 1:
+            units = Fraction(int(c.get("vol") or 0)) + Fraction(int(c.get("minutes") or 0), 60)
+        rows.append({
+            "period": str(m["bucket"]),
+            "group_code": str(m["grp"]),
+            "group": _label(by, str(m["grp"]), names),
+            "clients": clients,
+            "trajectories": trajectories,
+            "unit": label("eenheid", str(c.get("unit"))) if units is not None else None,
+            "units": None if units is None else _num(units),
+            "debit_cents": int(m["debit"] or 0),
+            "credit_cents": int(m["credit"] or 0),
+            "net_cents": net,
+            "cost_per_client_cents": None if not clients else _round(Fraction(net, clients)),
+            "units_per_client": None if units is None or not clients else _num(units / clients),
+            "suppressed": False,
+        })
+    hidden = 0
+    threshold = smallcells.threshold()
+    if suppress:
+        s = smallcells.suppress_rows(rows, ["clients", "trajectories"],
+                                     ["cost_per_client_cents", "units", "units_per_client"], group_keys=["period"])
+        rows, hidden = s.rows, s.suppressed
+    total_rows = []
+    for t in sorted(totals, key=lambda r: str(r["bucket"])):
+        net = sum(r["net_cents"] for r in rows if r["period"] == str(t["bucket"]))
+        clients = int(t["clients"] or 0)
+        total_rows.append({"period": str(t["bucket"]), "clients": clients, "trajectories": int(t["trajectories"] or 0),
+                           "net_cents": net,
+                           "debit_cents": sum(r["debit_cents"] for r in rows if r["period"] == str(t["bucket"])),
+                           "credit_cents": sum(r["credit_cents"] for r in rows if r["period"] == str(t["bucket"])),
+                           "cost_per_client_cents": _round(Fraction(net, clients)) if clients else None})
+    notes = ["Periode = maand waarin de zorg is geleverd (niet de betaaldatum); netto = debet min credit."]
+    if by != "product":
+        notes.append("Eenheden van verschillende producten zijn niet optelbaar: op dit niveau alleen kosten per cliënt.")
+    else:
+        notes.append("Minuten zijn omgerekend naar uren; producten met meer dan één eenheid tonen geen eenheden.")
+    if hidden:
+        notes.append(smallcells.NOTE_NL.format(n=hidden, t=threshold)
+                     + " (selectie over meer dan één gemeente)")
+    if approved_only:
+        notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
+    return {"period": p.label, "by": by, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
+            "rows": rows, "totals": total_rows, "notes": notes}
+
+
+def _round(f: Fraction) -> int:
+    from jeugdregie.money import round_half_up
+
+    return round_half_up(f.numerator, f.denominator)
+
+
+def _num(f: Fraction) -> int | float:
+    return int(f) if f.denominator == 1 else round(float(f), 4)

@@ -1,0 +1,147 @@
+"""Hand-built iJw scenarios for the access analyses, inserted straight into the core tables, and a
+store fixture that runs every test on DuckDB and (when reachable) on PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jeugdregie.store import Database, connect
+
+PG_ADMIN = os.environ.get("JEUGDREGIE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_available() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, connect_timeout=2):
+            return None
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL op 127.0.0.1:5432 niet bereikbaar ({type(exc).__name__}): test overgeslagen"
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty store on each engine; PostgreSQL gets its own throw-away database."""
+    if request.param == "duckdb":
+        db = connect(str(tmp_path / "access.duckdb"))
+        yield db
+        db.close()
+        return
+    reason = _pg_available()
+    if reason:
+        pytest.skip(reason)
+    import psycopg
+
+    name = f"jr_access_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    db = connect(url)
+    try:
+        yield db
+    finally:
+        db.close()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Scenario:
+    """Builder: ``s.client(...)``, ``s.assign(...)`` etc. write rows; ids are generated."""
+
+    def __init__(self, db: Database, municipality: str = "0363") -> None:
+        self.db = db
+        self.gm = municipality
+        self._nr = itertools.count(1000)
+        self._ref = itertools.count(1)
+        self._msg = itertools.count(1)
+
+    def client(self, cid: str, birth: date, pc4: str | None = "1011", gender: str = "1") -> str:
+        self.db.insert_rows("client", ["client_id", "birth_date", "gender", "pc4", "last_seen"],
+                            [(cid, birth, gender, pc4, date(2024, 12, 31))])
+        return cid
+
+    def request(self, cid: str, product: str, request_date: date, start: date, end: date | None,
+                provider: str = "11111111", referrer: str = "01", volume: int | None = None,
+                unit: str | None = None, frequency: str | None = None, budget_cents: int | None = None,
+                raamcontract: str | None = "1", municipality: str | None = None) -> str:
+        ref = f"REF{next(self._ref)}"
+        self.db.insert_rows("request", [
+            "provider_agb", "referentie_aanbieder", "municipality", "client_id", "message_key",
+            "request_date", "product_category", "product_code", "requested_start", "requested_end",
+            "volume", "unit", "frequency", "budget_cents", "referrer_type", "raamcontract"], [
+            (provider, ref, municipality or self.gm, cid, f"m{next(self._msg)}", request_date, product[:2],
+             product, start, end, volume, unit, frequency, budget_cents, referrer, raamcontract)])
+        return ref
+
+    def assign(self, cid: str, product: str, start: date, end: date | None, provider: str = "11111111",
+               assigned_at: date | None = None, referentie: str | None = None, volume: int | None = 4,
+               unit: str | None = "04", frequency: str | None = "2", budget_cents: int | None = None,
+               municipality: str | None = None, nr: int | None = None, reason_change: str | None = None,
+               category: str | None = None) -> int:
+        nr = nr if nr is not None else next(self._nr)
+        when = datetime.combine(assigned_at or start - timedelta(days=7), datetime.min.time())
+        self.db.insert_rows("assignment_version", [
+            "municipality", "toewijzing_nummer", "assigned_at", "provider_agb", "client_id",
+            "referentie_aanbieder", "product_category", "product_code", "start_date", "end_date",
+            "reason_change", "volume", "unit", "frequency", "budget_cents", "message_key"], [
+            (municipality or self.gm, nr, when, provider, cid, referentie, category or product[:2], product,
+             start, end, reason_change, volume, unit, frequency, budget_cents, f"m{next(self._msg)}")])
+        return nr
+
+    def start(self, cid: str, nr: int, product: str, start: date, provider: str = "11111111",
+              municipality: str | None = None) -> None:
+        self.db.insert_rows("care_start_event", [
+            "message_key", "seq", "municipality", "provider_agb", "client_id", "toewijzing_nummer",
+            "product_category", "product_code", "start_date", "status", "message_date"], [
+            (f"s{next(self._msg)}", 1, municipality or self.gm, provider, cid, nr, product[:2], product,
+             start, "1", start)])
+
+    def stop(self, cid: str, nr: int, product: str, start: date, end: date, reason: str,
+             provider: str = "11111111", municipality: str | None = None) -> None:
+        self.db.insert_rows("care_stop_event", [
+            "message_key", "seq", "municipality", "provider_agb", "client_id", "toewijzing_nummer",
+            "product_category", "product_code", "start_date", "end_date", "end_reason", "status",
+            "message_date"], [
+            (f"t{next(self._msg)}", 1, municipality or self.gm, provider, cid, nr, product[:2], product,
+             start, end, reason, "1", end)])
+
+    def declare(self, cid: str, nr: int, product: str, month: date, cents: int,
+                provider: str = "11111111", municipality: str | None = None) -> None:
+        ref = f"D{next(self._ref)}"
+        month = date(month.year, month.month, 1)
+        self.db.insert_rows("declaration_line", [
+            "provider_agb", "referentie_nummer", "declaratie_nummer", "message_key", "municipality",
+            "client_id", "toewijzing_nummer", "product_category", "product_code", "period_start",
+            "period_end", "service_month", "volume", "unit", "tariff_cents", "amount_cents",
+            "debit_credit", "signed_amount_cents", "signed_volume", "declaration_date"], [
+            (provider, ref, "DN1", f"d{next(self._msg)}", municipality or self.gm, cid, nr, product[:2],
+             product, month, month, month, 1, "04", cents, cents, "D", cents, 1, month)])
+
+    def declare_months(self, cid: str, nr: int, product: str, first: date, n: int, cents: int,
+                       **kw: Any) -> None:
+        y, m = first.year, first.month
+        for _ in range(n):
+            self.declare(cid, nr, product, date(y, m, 1), cents, **kw)
+            m += 1
+            if m == 13:
+                y, m = y + 1, 1
+
+
+@pytest.fixture
+def no_small_cells(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Threshold 1: nothing is suppressed (for scenario tests about the arithmetic)."""
+    from jeugdregie.settings import reset_settings_cache
+
+    monkeypatch.setenv("JEUGDREGIE_SMALL_CELL_THRESHOLD", "1")
+    reset_settings_cache()
+    yield
+    reset_settings_cache()

@@ -1,0 +1,103 @@
+"""Top clients (audit-logged, own municipality), trajectory distribution and the store what-if."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+from jeugdregie.analysis.tests.store_rows import Lines
+from jeugdregie.analysis.top_clients import top_clients, top_clients_logged
+from jeugdregie.analysis.trajectories import quantile, trajectories
+from jeugdregie.analysis.whatif import duration_norm_store
+from jeugdregie.store.database import Database
+
+
+def _store(db: Database) -> None:
+    b = Lines()
+    # c1: two products at two providers in March (stacking), youth protection in April
+    b.line("c1", date(2023, 3, 1), "45A01", 300000, provider="P1")
+    b.line("c1", date(2023, 3, 1), "43A02", 500000, unit="14", provider="P2")
+    b.line("c1", date(2023, 4, 1), "48A01", 100000, unit="82", provider="P3")
+    b.client("c1", date(2010, 12, 31))
+    # c2: one product, three months, no stacking
+    for m in (1, 2, 3):
+        b.line("c2", date(2023, m, 1), "45A01", 200000, provider="P1")
+    b.client("c2", date(2015, 1, 1))
+    # c3: credited in full -> not a client with cost
+    b.line("c3", date(2023, 1, 1), "45A01", 999999, provider="P1")
+    b.line("c3", date(2023, 1, 1), "45A01", 999999, provider="P1", credit=True)
+    # c9 lives in another municipality
+    b.line("c9", date(2023, 1, 1), "45A01", 5000000, provider="P1", municipality="0518")
+    b.write(db)
+
+
+def test_top_clients(any_db: Database) -> None:
+    _store(any_db)
+    r = top_clients(any_db, "2023", "0363", n=5)
+    assert [x["client_id"] for x in r["rows"]] == ["c1", "c2"]
+    c1, c2 = r["rows"]
+    assert c1 == {"client_id": "c1", "age": 13, "municipality": "0363", "net_cents": 900000, "products": 3,
+                  "providers": 3, "categories": 3, "youth_protection": True, "months_in_care": 2,
+                  "stacking": True, "stacking_months": 1}
+    assert c2["age"] == 8 and c2["months_in_care"] == 3 and not c2["stacking"] and not c2["youth_protection"]
+    assert top_clients(any_db, "2023", "0363", n=1)["rows"][0]["client_id"] == "c1"
+    with pytest.raises(ValueError, match="gemeente"):
+        top_clients(any_db, "2023", "", n=5)
+
+
+def test_top_clients_is_audit_logged(any_db: Database) -> None:
+    _store(any_db)
+    r = top_clients_logged(any_db, "beleidsadviseur", "2023Q1", "0363", n=10)
+    log = any_db.query("SELECT * FROM audit_log")
+    assert len(log) == 1
+    entry = log[0]
+    assert entry["audit_id"] == r["audit_id"] and entry["actor"] == "beleidsadviseur"
+    assert entry["object"] == "top-clients" and entry["municipality"] == "0363" and entry["action"] == "view"
+    assert entry["row_count"] == 2
+    assert json.loads(entry["filters"]) == {"period": "2023Q1", "n": 10, "approved_only": False}
+
+
+def test_quantile_type7() -> None:
+    xs = [Fraction(v) for v in (1, 2, 3, 4)]
+    assert quantile(xs, Fraction(1, 2)) == Fraction(5, 2)
+    assert quantile(xs, Fraction(9, 10)) == Fraction(37, 10)  # 1 + 0.9 * 3 = 3.7 -> 3 + 0.7
+    assert quantile([Fraction(7)], Fraction(1, 4)) == 7
+
+
+def test_trajectories_distribution(any_db: Database) -> None:
+    b = Lines()
+    costs = [100000, 200000, 300000, 400000, 1000000]
+    for i, cost in enumerate(costs):
+        for m in range(i + 1):
+            b.line(f"t{i}", date(2023, m + 1, 1), "45A65", cost // (i + 1), toewijzing=500 + i)
+        b.assignment(f"t{i}", "45A65", 500 + i, start=date(2023, 1, 1), end=date(2023, i + 1, 28))
+    b.line("x", date(2023, 1, 1), "45A01", 123)
+    b.write(any_db)
+    r = trajectories(any_db, "45A65", "2023")
+    assert r["trajectories"] == 5
+    assert r["cost_cents"]["median"] == 300000
+    assert r["cost_cents"]["p25"] == 200000 and r["cost_cents"]["p75"] == 400000
+    assert r["cost_cents"]["p90"] == 760000  # 400000 + 0.6 * 600000
+    assert r["cost_cents"]["mean"] == 400000
+    assert r["months_declared"]["median"] == 3 and r["months_declared"]["max"] == 5
+    assert r["assigned_days_ended"]["n"] == 5 and r["assigned_days_ended"]["min"] == 28
+    assert trajectories(any_db, "45A65", "2022")["trajectories"] == 0
+
+
+def test_whatif_from_store(any_db: Database) -> None:
+    """Pilot numbers in the store: 12 trajectories EUR 61,000 in 2017, 18 trajectories EUR 165,000 in 2018."""
+    b = Lines()
+    for i in range(12):
+        b.line(f"a{i}", date(2017, 5, 1), "41A07", 508333 + (4 if i == 0 else 0), toewijzing=100 + i)
+    for i in range(18):
+        b.line(f"b{i}", date(2018, 5, 1), "41A07", 916666 + (12 if i == 0 else 0), toewijzing=200 + i)
+    b.write(any_db)
+    r = duration_norm_store(any_db, "41A07", "2017", "2018")
+    assert (r["norm_cost_cents"], r["norm_trajectories"]) == (6100000, 12)
+    assert (r["actual_cost_cents"], r["actual_trajectories"]) == (16500000, 18)
+    assert r["cost_at_norm_cents"] == 9150000 and r["saving_full_year_cents"] == 7350000
+    with pytest.raises(ValueError, match="geen trajecten"):
+        duration_norm_store(any_db, "41A07", "2016", "2018")

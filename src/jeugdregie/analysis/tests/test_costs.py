@@ -1,0 +1,148 @@
+"""Cost overview and the store-based decomposition, on DuckDB and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+from jeugdregie.analysis.cost_change import explain_store
+from jeugdregie.analysis.costs import cost_overview
+from jeugdregie.analysis.tests.store_rows import Lines
+from jeugdregie.store.database import Database
+
+
+def _small_store(db: Database) -> Lines:
+    b = Lines()
+    m = date(2023, 1, 1)
+    b.line("c1", m, "45A01", 100000, volume=10, provider="P1", decl="D1")
+    b.assignment("c1", "45A01", 11, provider="P1", referentie="REF1")
+    b.request("P1", "REF1", "c1", "02")
+    b.lines[-1] = b.lines[-1][:7] + (11,) + b.lines[-1][8:]
+    b.line("c1", m, "41A03", 20000, volume=4, unit="16", provider="P2", decl="D2")
+    b.line("c2", date(2023, 2, 1), "45A01", 15000, volume=90, unit="01", provider="P1", decl="D3")
+    b.line("c3", date(2023, 3, 1), "45A01", 50000, volume=5, provider="P1", decl="D4", toewijzing=33)
+    b.line("c3", date(2023, 3, 1), "45A01", 50000, volume=5, provider="P1", decl="D5", toewijzing=33, credit=True)
+    b.line("c4", date(2023, 4, 1), "48A01", 20000, volume=1, unit="82", provider="P2", decl="D6")
+    b.line("c1", date(2022, 5, 1), "45A01", 80000, volume=8, provider="P1", decl="D7", toewijzing=11)
+    b.answer("P1", "D1")
+    b.answer("P1", "D3", outcome="partial", rejected=("R000003",))
+    b.write(db)
+    return b
+
+
+def test_cost_overview_by_category(any_db: Database) -> None:
+    _small_store(any_db)
+    r = cost_overview(any_db, "2023", by="category")
+    rows = {row["group_code"]: row for row in r["rows"]}
+    assert set(rows) == {"41", "45", "48"}
+    assert rows["45"]["net_cents"] == 115000
+    assert rows["45"]["debit_cents"] == 165000 and rows["45"]["credit_cents"] == 50000
+    assert rows["45"]["clients"] == 2 and rows["45"]["trajectories"] == 2  # c3 was credited in full
+    assert rows["45"]["cost_per_client_cents"] == 57500
+    assert rows["45"]["units"] is None  # units are not summed at category level
+    assert rows["41"]["group"] == "41 Dagbehandeling"
+    assert r["totals"] == [{"period": "2023", "clients": 3, "trajectories": 4, "net_cents": 155000,
+                            "debit_cents": 205000, "credit_cents": 50000, "cost_per_client_cents": 51667}]
+
+
+def test_cost_overview_by_product_units_referrer_per_month(any_db: Database) -> None:
+    _small_store(any_db)
+    r = cost_overview(any_db, "2023", by="product")
+    p = {row["group_code"]: row for row in r["rows"]}
+    # 10 hours + 90 minutes = 11.5 hours; c3's 5 hours were credited
+    assert p["45A01"]["units"] == 11.5 and p["45A01"]["unit"] == "Uur"
+    assert p["45A01"]["units_per_client"] == 5.75
+    ref = {row["group_code"]: row for row in cost_overview(any_db, "2023", by="referrer")["rows"]}
+    assert ref["02"]["net_cents"] == 100000 and ref["02"]["group"] == "02 Huisarts"
+    assert ref["onbekend"]["net_cents"] == 55000
+    months = cost_overview(any_db, "2023", by="total", per="month")
+    assert [(x["period"], x["net_cents"]) for x in months["rows"]] == [
+        ("2023-01", 120000), ("2023-02", 15000), ("2023-03", 0), ("2023-04", 20000)]
+    q = cost_overview(any_db, "2023H1", by="total", per="quarter")
+    assert [(x["period"], x["net_cents"]) for x in q["rows"]] == [("2023Q1", 135000), ("2023Q2", 20000)]
+    assert cost_overview(any_db, "2022", by="total")["rows"][0]["net_cents"] == 80000
+
+
+def test_approved_only_and_municipality_and_small_cells(any_db: Database) -> None:
+    _small_store(any_db)
+    approved = cost_overview(any_db, "2023", by="total", approved_only=True)
+    # D1 granted (100000); D3 partial with its only line rejected; the rest has no 325 yet
+    assert approved["rows"][0]["net_cents"] == 100000
+    b = Lines()
+    b._n = 1000
+    b.line("z1", date(2023, 1, 1), "45A01", 7000, provider="P9", municipality="0518", decl="Z1")
+    b.write(any_db)
+    all_ = cost_overview(any_db, "2023", by="category")
+    rows = {row["group_code"]: row for row in all_["rows"]}
+    assert rows["45"]["clients"] is None and rows["45"]["suppressed"]  # 3 < 10 across two municipalities
+    assert rows["45"]["net_cents"] == 122000
+    own = cost_overview(any_db, "2023", by="category", municipality="0363")
+    assert {row["group_code"]: row["clients"] for row in own["rows"]}["45"] == 2
+
+
+def _knob_store(db: Database) -> None:
+    """+10% clients, +20% units per client, +5% tariff, no mix shift, two products with different units."""
+    b = Lines()
+    for year, n, hours, tariff_a, dagdelen, tariff_b in ((2022, 20, 10, 10000, 20, 5000),
+                                                         (2023, 22, 12, 10500, 24, 5250)):
+        for i in range(n):
+            b.line(f"a{i}", date(year, 3, 1), "45A01", hours * tariff_a, volume=hours, toewijzing=1000 + i)
+            b.line(f"b{i}", date(year, 6, 1), "41A03", dagdelen * tariff_b, volume=dagdelen, unit="16",
+                   provider="P2", toewijzing=2000 + i)
+    b.write(db)
+
+
+def _shapley3(v0: Fraction, a: Fraction, b: Fraction, c: Fraction) -> Fraction:
+    """Closed form of the Shapley effect of the first of three growth factors (weights 1/3, 1/6, 1/6, 1/3)."""
+    return v0 * (a - 1) * (Fraction(1, 3) + (b + c) / 6 + b * c / 3)
+
+
+def test_explain_store_recovers_knobs(any_db: Database) -> None:
+    _knob_store(any_db)
+    r = explain_store(any_db, "2022", "2023", by="category")
+    v0 = Fraction(4000000)
+    a, b, c = Fraction(11, 10), Fraction(12, 10), Fraction(105, 100)
+    expected = {"volume": _shapley3(v0, a, b, c), "intensity": _shapley3(v0, b, a, c),
+                "price": _shapley3(v0, c, a, b), "mix": Fraction(0)}
+    assert r["total_change_cents"] == 1544000
+    assert sum(r["components"].values()) == 1544000
+    for k, v in expected.items():
+        assert abs(r["components"][k] - v) < 1, k
+    assert r["clients"] == {"from": 40, "to": 44}
+    for row in r["rows"]:
+        assert sum(row["components"].values()) == row["total_change_cents"]
+    by_product = explain_store(any_db, "2022", "2023", by="product")
+    assert by_product["components"] == r["components"]
+    rows = {row["group"]: row for row in by_product["rows"]}
+    assert rows["45A01"]["units"] == {"from": 200, "to": 264} and rows["45A01"]["unit"] == "Uur"
+    h1 = explain_store(any_db, "2022H1", "2023H1", by="provider")
+    assert h1["total_change_cents"] == 1544000
+    with pytest.raises(ValueError, match="niet even lang"):
+        explain_store(any_db, "2022", "2023H1")
+
+
+def test_explain_store_new_product(any_db: Database) -> None:
+    b = Lines()
+    for i in range(10):
+        b.line(f"a{i}", date(2022, 1, 1), "45A01", 10000, volume=1)
+        b.line(f"a{i}", date(2023, 1, 1), "45A01", 10000, volume=1)
+    for i in range(5):
+        b.line(f"n{i}", date(2023, 1, 1), "43A02", 50000, volume=10, unit="14")
+    b.write(any_db)
+    r = explain_store(any_db, "2022", "2023", by="product")
+    rows = {row["group"]: row for row in r["rows"]}
+    assert rows["43A02"]["status"] == "new" and "nieuw" in rows["43A02"]["note"]
+    assert rows["43A02"]["components"]["intensity"] == 0 and rows["43A02"]["components"]["price"] == 0
+    assert sum(rows["43A02"]["components"].values()) == 250000
+    # volume 10 -> 15 clients; 45A01 loses share 1 -> 2/3 with unchanged cost: volume and mix cancel
+    assert rows["45A01"]["components"]["volume"] == -rows["45A01"]["components"]["mix"] != 0
+    assert rows["43A02"]["clients"] == {"from": 0, "to": 5}
+    other = Lines()
+    other._n = 500
+    other.line("z", date(2023, 1, 1), "45A01", 10000, municipality="0518")
+    other.write(any_db)
+    masked = {row["group"]: row for row in explain_store(any_db, "2022", "2023", by="product")["rows"]}
+    assert masked["43A02"]["clients"] == {"from": 0, "to": None}  # small cell across municipalities
+    assert sum(masked["43A02"]["components"].values()) == 250000

@@ -1,0 +1,93 @@
+"""Which clients cost the most, and do they receive stacked care?
+
+Client-level output: only for one municipality (the client's own) and every call is audit-logged by the
+caller through ``jeugdregie.store.audit.log_client_view`` (``top_clients_logged`` does both).
+
+Per client in the service period: net cost, distinct products, providers and JZ020 categories with net care
+(fully credited lines do not count), whether youth protection/probation (categories 47/48) is involved, the
+number of months with care, and stacking: months in which the client had more than one product or more
+than one provider at the same time. Age is taken at the last day of the period.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from jeugdregie.analysis.cost_change import line_filter
+from jeugdregie.analysis.service_periods import parse_period
+from jeugdregie.ijw.codelists import YOUTH_PROTECTION_CATEGORIES
+from jeugdregie.store.audit import log_client_view
+from jeugdregie.store.database import Database
+
+
+def _age(birth: date | None, on: date) -> int | None:
+    if birth is None:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def top_clients(db: Database, period: str, municipality: str, n: int = 20,
+                approved_only: bool = False) -> dict[str, Any]:
+    if not municipality:
+        raise ValueError("cliëntoverzichten alleen per gemeente: geef --municipality")
+    if n < 1:
+        raise ValueError("--n moet minstens 1 zijn")
+    p = parse_period(period)
+    joins, where, params = line_filter(p, municipality, approved_only)
+    top = db.query(
+        f"SELECT l.client_id, SUM(l.signed_amount_cents) AS net {joins} {where} "  # noqa: S608 - fixed SQL fragments
+        "GROUP BY l.client_id HAVING SUM(l.signed_amount_cents) > 0 "
+        "ORDER BY SUM(l.signed_amount_cents) DESC, l.client_id LIMIT ?", [*params, n])
+    ids = [str(r["client_id"]) for r in top]
+    rows: list[dict[str, Any]] = []
+    if ids:
+        marks = ", ".join("?" for _ in ids)
+        cells = db.query(
+            "SELECT l.client_id, l.service_month AS month, l.product_code AS product, "  # noqa: S608 - fixed SQL fragments
+            "l.product_category AS cat, l.provider_agb AS provider, SUM(l.signed_amount_cents) AS net, "
+            f"SUM(l.signed_volume) AS vol {joins} {where} AND l.client_id IN ({marks}) "
+            "GROUP BY l.client_id, l.service_month, l.product_code, l.product_category, l.provider_agb",
+            [*params, *ids])
+        births = {str(r["client_id"]): r["birth_date"] for r in db.query(
+            f"SELECT client_id, birth_date FROM client WHERE client_id IN ({marks})", ids)}  # noqa: S608 - placeholders
+        last_day = p.end - timedelta(days=1)
+        for t in top:
+            cid = str(t["client_id"])
+            active = [c for c in cells if str(c["client_id"]) == cid and (int(c["net"]) != 0 or int(c["vol"]) != 0)]
+            months: dict[Any, tuple[set[str], set[str]]] = {}
+            for c in active:
+                prods, provs = months.setdefault(c["month"], (set(), set()))
+                prods.add(str(c["product"]))
+                provs.add(str(c["provider"]))
+            stacked = sorted(m for m, (prods, provs) in months.items() if len(prods) > 1 or len(provs) > 1)
+            cats = {str(c["cat"]) for c in active}
+            birth = births.get(cid)
+            rows.append({
+                "client_id": cid,
+                "age": _age(birth if isinstance(birth, date) else None, last_day),
+                "municipality": municipality,
+                "net_cents": int(t["net"]),
+                "products": len({str(c["product"]) for c in active}),
+                "providers": len({str(c["provider"]) for c in active}),
+                "categories": len(cats),
+                "youth_protection": bool(cats & YOUTH_PROTECTION_CATEGORIES),
+                "months_in_care": len(months),
+                "stacking": bool(stacked),
+                "stacking_months": len(stacked),
+            })
+    return {"period": p.label, "municipality": municipality, "n": n, "approved_only": approved_only,
+            "rows": rows,
+            "notes": ["Alleen cliënten van de eigen gemeente; deze weergave is vastgelegd in het auditlog.",
+                      "Stapeling = maanden met meer dan één product of meer dan één aanbieder tegelijk.",
+                      "Leeftijd op de laatste dag van de periode."]}
+
+
+def top_clients_logged(db: Database, actor: str, period: str, municipality: str, n: int = 20,
+                       approved_only: bool = False, action: str = "view") -> dict[str, Any]:
+    """``top_clients`` plus the audit row every client-level output needs."""
+    result = top_clients(db, period, municipality, n, approved_only)
+    result["audit_id"] = log_client_view(
+        db, object="top-clients", filters={"period": period, "n": n, "approved_only": approved_only},
+        municipality=municipality, row_count=len(result["rows"]), actor=actor, action=action)
+    return result

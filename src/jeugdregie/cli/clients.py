@@ -1,0 +1,91 @@
+"""`jeugdregie top-clients` (client level, audit-logged) and `jeugdregie trajectories` (cost awareness)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.output import Column, Table, emit
+
+
+def register(app: typer.Typer) -> None:
+    app.command("top-clients")(top_clients)
+    app.command("trajectories")(trajectories)
+
+
+def top_clients_table(r: dict[str, Any]) -> Table:
+    cols = [Column("client_id", "Pseudoniem"), Column("age", "Leeftijd", "int"), Column("municipality", "Gemeente"),
+            Column("net_cents", "Kosten", "cents"), Column("products", "Producten", "int"),
+            Column("providers", "Aanbieders", "int"), Column("categories", "Categorieën", "int"),
+            Column("youth_protection_nl", "Jeugdbescherming/-reclassering"),
+            Column("months_in_care", "Maanden in zorg", "int"), Column("stacking_nl", "Stapeling"),
+            Column("stacking_months", "Maanden gestapeld", "int")]
+    rows = [{**x, "youth_protection_nl": "ja" if x["youth_protection"] else "nee",
+             "stacking_nl": "ja" if x["stacking"] else "nee"} for x in r["rows"]]
+    return Table(title=f"Duurste {r['n']} cliënten {r['period']} gemeente {r['municipality']}", columns=cols,
+                 rows=rows, notes=r["notes"])
+
+
+def top_clients(
+    period: Annotated[str, typer.Option("--period", help="Zorgperiode: 2023, 2023H1, 2023Q2 of 2023-04")],
+    municipality: Annotated[str, typer.Option("--municipality", help="Eigen gemeente (CBS-code), verplicht")],
+    n: Annotated[int, typer.Option("--n", help="Aantal cliënten")] = 20,
+    approved_only: Annotated[bool, typer.Option("--approved-only", help="Alleen toegekende declaraties")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
+    """De duurste cliënten van de eigen gemeente (gepseudonimiseerd, vastgelegd in het auditlog)."""
+    from jeugdregie.analysis.top_clients import top_clients_logged
+    from jeugdregie.settings import get_settings
+
+    try:
+        database = open_db(db)
+        try:
+            result = top_clients_logged(database, get_settings().user, period, municipality, n, approved_only,
+                                        action="export" if fmt in (Format.csv, Format.xlsx) or out else "view")
+        finally:
+            database.close()
+    except ValueError as exc:
+        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    emit(fmt, [top_clients_table(result)], json_obj=result, out=out, default_name="top-clienten")
+
+
+def trajectories_table(r: dict[str, Any]) -> Table:
+    """One row per statistic; columns cost (cents), months with care and assigned days (ended)."""
+    stats = [("mean", "Gemiddeld"), ("min", "Minimum"), ("p25", "Eerste kwartiel"), ("median", "Mediaan"),
+             ("p75", "Derde kwartiel"), ("p90", "P90"), ("max", "Maximum")]
+    rows = [{"stat": name, "cost": r["cost_cents"][k], "months": r["months_declared"][k],
+             "days": r["assigned_days_ended"][k]} for k, name in stats]
+    cols = [Column("stat", "Maat"), Column("cost", "Kosten per traject", "cents"),
+            Column("months", "Maanden met zorg", "float"), Column("days", "Toegewezen dagen (beëindigd)", "float")]
+    notes = [f"Trajecten: {r['trajectories']}; met einddatum: {r['assigned_days_ended']['n']}.", *r["notes"]]
+    return Table(title=f"Trajecten product {r['product']} ({r['period']})", columns=cols, rows=rows, notes=notes)
+
+
+def trajectories(
+    product: Annotated[str, typer.Option("--product", help="Productcode, bijv. 45A65")],
+    period: Annotated[str | None, typer.Option("--period", help="Zorgperiode (standaard: alles)")] = None,
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Alleen deze gemeente")] = None,
+    approved_only: Annotated[bool, typer.Option("--approved-only", help="Alleen toegekende declaraties")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
+    """Verdeling van kosten en duur per traject van een product (mediaan, kwartielen, P90)."""
+    from jeugdregie.analysis.trajectories import trajectories as compute
+
+    try:
+        database = open_db(db)
+        try:
+            result = compute(database, product, period, municipality, approved_only)
+        finally:
+            database.close()
+    except ValueError as exc:
+        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    emit(fmt, [trajectories_table(result)], json_obj=result, out=out, default_name="trajecten")

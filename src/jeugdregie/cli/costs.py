@@ -1,0 +1,107 @@
+"""`jeugdregie costs`: cost overview by service period and by category, product, provider, municipality or
+referrer type."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.output import Column, Table, emit
+
+
+class CostBy(StrEnum):
+    category = "category"
+    product = "product"
+    provider = "provider"
+    municipality = "municipality"
+    referrer = "referrer"
+    total = "total"
+
+
+class Per(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    half = "half"
+    year = "year"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("costs")(costs)
+
+
+def costs_table(result: dict[str, Any]) -> Table:
+    from jeugdregie.analysis.costs import COST_BY_HEADERS
+
+    cols = []
+    if result["per"]:
+        cols.append(Column("period", "Periode"))
+    cols += [
+        Column("group", COST_BY_HEADERS[result["by"]]),
+        Column("clients", "Cliënten", "int"),
+        Column("trajectories", "Trajecten", "int"),
+    ]
+    if result["by"] == "product":
+        cols += [Column("unit", "Eenheid"), Column("units", "Eenheden", "float")]
+    cols += [
+        Column("debit_cents", "Debet", "cents"),
+        Column("credit_cents", "Credit", "cents"),
+        Column("net_cents", "Netto kosten", "cents"),
+        Column("cost_per_client_cents", "Kosten per cliënt", "cents"),
+    ]
+    if result["by"] == "product":
+        cols.append(Column("units_per_client", "Eenheden per cliënt", "float"))
+    rows = list(result["rows"])
+    for t in result["totals"]:
+        rows.append({**t, "group": "Totaal (unieke cliënten)"})
+    title = f"Kosten {result['period']}" + (f" gemeente {result['municipality']}" if result["municipality"] else "")
+    return Table(title=title, columns=cols, rows=rows, notes=result["notes"])
+
+
+def costs(
+    period: Annotated[str, typer.Option("--period", help="Zorgperiode: 2023, 2023H1, 2023Q2 of 2023-04")],
+    by: Annotated[CostBy, typer.Option("--by", help="Indeling: category, product, provider, municipality, referrer")]
+    = CostBy.category,
+    per: Annotated[Per | None, typer.Option("--per", help="Uitsplitsen per month, quarter, half of year")] = None,
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Alleen deze gemeente (CBS-code)")] = None,
+    approved_only: Annotated[bool, typer.Option("--approved-only", help="Alleen door de 325 toegekende regels")]
+    = False,
+    chart: Annotated[str | None, typer.Option("--chart", help="Trendgrafiek (.png of .svg) van de netto kosten")]
+    = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
+    """Kostenoverzicht per zorgperiode: cliënten, trajecten, eenheden, netto kosten en kosten per cliënt."""
+    from jeugdregie.analysis.costs import cost_overview
+    from jeugdregie.report.charts import chart_format, trend
+
+    try:
+        chart_fmt = chart_format(chart) if chart else None
+        database = open_db(db)
+        try:
+            result = cost_overview(database, period, by=by.value, per=per.value if per else None,
+                                   municipality=municipality, approved_only=approved_only)
+            trend_result = result if (per or not chart) else cost_overview(
+                database, period, by=by.value, per="month", municipality=municipality, approved_only=approved_only)
+        finally:
+            database.close()
+    except ValueError as exc:
+        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    emit(fmt, [costs_table(result)], json_obj=result, out=out, default_name="kosten")
+    if chart and chart_fmt:
+        from pathlib import Path
+
+        periods = sorted({r["period"] for r in trend_result["rows"]})
+        totals: dict[str, int] = {}
+        for r in trend_result["rows"]:
+            totals[r["group"]] = totals.get(r["group"], 0) + r["net_cents"]
+        top = sorted(totals, key=lambda g: -totals[g])[:8]
+        series = {g: [next((r["net_cents"] for r in trend_result["rows"] if r["group"] == g and r["period"] == p), 0)
+                      for p in periods] for g in top}
+        Path(chart).write_bytes(trend(periods, series, title=f"Netto kosten {result['period']}", fmt=chart_fmt))
+        Console(stderr=True).print(f"Grafiek geschreven: {chart}")

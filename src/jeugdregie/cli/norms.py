@@ -1,0 +1,132 @@
+"""``jeugdregie norms``: import product norms and check requests and assignments against the budget box."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jeugdregie.analysis.access import norms as norms_analysis
+from jeugdregie.cli._access import (
+    MunicipalityOption,
+    PeriodOption,
+    municipality_or_exit,
+    period_or_exit,
+    scope_label,
+    suppression_note,
+)
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.output import Column, Table, emit
+
+app = typer.Typer(help="Normen per product en budgetbox (Q = max. eenheden per periode x max. perioden, x P).",
+                  no_args_is_help=True)
+
+COUNT_COLS = [
+    Column("clients", "Cliënten", "int"), Column("assessed", "Beoordeeld", "int"),
+    Column("within", "Binnen norm", "int"), Column("above", "Boven norm", "int"),
+    Column("no_norm", "Geen norm", "int"), Column("share_above", "Aandeel boven norm", "pct"),
+    Column("excess_units", "Eenheden boven box", "float"), Column("excess_cents", "Bedrag boven box", "cents"),
+    Column("assigned_cents", "Toegewezen waarde", "cents"),
+]
+KIND = Column("kind", "Bericht")
+
+
+@app.command("import")
+def import_cmd(file: Annotated[Path, typer.Argument(help="CSV (; of ,) of Excel (.xlsx) met normen")],
+               db: DbOption = None) -> None:
+    """Normen inlezen (vervangt normen met hetzelfde product en dezelfde ingangsdatum)."""
+    if not file.is_file():
+        raise typer.BadParameter(f"bestand niet gevonden: {file}")
+    database = open_db(db)
+    try:
+        n = norms_analysis.import_norms(database, file)
+    except norms_analysis.NormImportError as exc:
+        typer.echo("Normbestand niet ingelezen:", err=True)
+        for e in exc.errors:
+            typer.echo(f"  - {e}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        database.close()
+    typer.echo(f"{n} normen ingelezen uit {file.name}.")
+
+
+@app.command("teams")
+def teams_cmd(file: Annotated[Path, typer.Argument(help="CSV met kolommen gemeentecode;pc4;team")],
+              db: DbOption = None) -> None:
+    """Werkgebieden van toegangsteams inlezen (PC4 -> team), voor 'norms check' per team."""
+    text = file.read_text(encoding="utf-8-sig")
+    delim = ";" if text.splitlines()[0].count(";") >= text.splitlines()[0].count(",") else ","
+    rows = []
+    for i, rec in enumerate(csv.DictReader(text.splitlines(), delimiter=delim), start=2):
+        try:
+            rows.append((rec["gemeentecode"].strip().zfill(4), rec["pc4"].strip(), rec["team"].strip()))
+        except (KeyError, AttributeError):
+            raise typer.BadParameter(f"regel {i}: kolommen gemeentecode, pc4 en team verwacht") from None
+    database = open_db(db)
+    try:
+        with database.transaction():
+            for gm, pc4, _ in rows:
+                database.execute("DELETE FROM access_team_area WHERE municipality = ? AND pc4 = ?", [gm, pc4])
+            database.insert_rows("access_team_area", ["municipality", "pc4", "team"], rows)
+    finally:
+        database.close()
+    typer.echo(f"{len(rows)} PC4-gebieden ingelezen.")
+
+
+@app.command("list")
+def list_cmd(db: DbOption = None, fmt: FormatOption = Format.table, out: OutOption = None) -> None:
+    """Ingelezen normen tonen."""
+    database = open_db(db)
+    try:
+        book = database.query("SELECT * FROM access_norm ORDER BY product_category, product_code, valid_from")
+    finally:
+        database.close()
+    rows = [{**r, "box_units": n.box_units, "box_cents": n.box_cents}
+            for r, n in zip(book, _as_norms(book), strict=True)]
+    table = Table("Normen", [
+        Column("product_code", "Product"), Column("label", "Omschrijving"), Column("norm_kind", "Soort"),
+        Column("unit", "Eenheid"), Column("period", "Periode"),
+        Column("max_units_per_period", "Max. per periode", "int"), Column("max_periods", "Max. perioden", "int"),
+        Column("tariff_cents", "Tarief", "cents"), Column("trajectory_tariff_cents", "Trajecttarief", "cents"),
+        Column("box_units", "Budgetbox (eenheden)", "int"), Column("box_cents", "Budgetbox", "cents"),
+        Column("valid_from", "Geldig van", "date"), Column("valid_to", "Geldig tot", "date")], rows)
+    emit(fmt, [table], json_obj={"rows": rows, "suppressed": 0}, out=out, default_name="normen")
+
+
+def _as_norms(rows: list[dict]) -> list[norms_analysis.Norm]:  # type: ignore[type-arg]
+    return [norms_analysis.Norm(r["product_category"], r["product_code"], r["valid_from"], r["valid_to"],
+                                r["label"], r["norm_kind"], r["unit"], r["period"], r["max_units_per_period"],
+                                r["max_periods"], r["tariff_cents"], r["trajectory_tariff_cents"])
+            for r in rows]
+
+
+@app.command("check")
+def check_cmd(period: PeriodOption = None, municipality: MunicipalityOption = None, db: DbOption = None,
+              fmt: FormatOption = Format.table, out: OutOption = None) -> None:
+    """Verzoeken (315, verzoekdatum in de periode) en toewijzingen (301, start in de periode) toetsen aan de norm."""
+    p = period_or_exit(period)
+    gm = municipality_or_exit(municipality)
+    database = open_db(db)
+    try:
+        res = norms_analysis.check(database, p, gm)
+    finally:
+        database.close()
+    notes = suppression_note(res.suppressed)
+    if res.norms == 0:
+        notes.append("Er zijn geen normen ingelezen: gebruik 'jeugdregie norms import BESTAND'.")
+    title = f"Normtoets {p.label}, {scope_label(gm)}"
+    tables = [Table(f"{title}: totaal", [KIND, *COUNT_COLS], res.summary, notes)]
+    heads = {"referrer": [Column("referrer_label", "Verwijzer")], "provider": [Column("provider", "Aanbieder (AGB)")],
+             "product": [Column("product_code", "Product")], "team": [Column("team", "Team")]}
+    names = {"referrer": "per verwijzer", "provider": "per aanbieder", "product": "per product", "team": "per team"}
+    for dim, rows in res.by.items():
+        tables.append(Table(f"Normtoets {names[dim]}", [KIND, *heads[dim], *COUNT_COLS], rows))
+    obj = {"period": p.label, "municipality": gm, "norms": res.norms, "rows": res.summary,
+           **{f"by_{d}": r for d, r in res.by.items()}, "suppressed": res.suppressed}
+    emit(fmt, tables, json_obj=obj, out=out, default_name=f"normtoets_{p.label}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="norms")

@@ -1,0 +1,85 @@
+"""Every cost command in every output format (table, JSON, CSV, Excel), against a small DuckDB store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from jeugdregie.analysis.tests.store_rows import Lines
+from jeugdregie.cli import load_commands
+from jeugdregie.store import connect
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    url = str(tmp_path / "cli.duckdb")
+    db = connect(url)
+    b = Lines()
+    for year, n, hours, tariff in ((2022, 10, 10, 10000), (2023, 11, 12, 10500)):
+        for i in range(n):
+            b.line(f"a{i}", date(year, 2, 1), "45A65", hours * tariff, volume=hours, toewijzing=year * 100 + i)
+            b.line(f"a{i}", date(year, 2, 1), "41A03", 5000, volume=1, unit="16", provider="P2",
+                   toewijzing=year * 1000 + i)
+    b.write(db)
+    db.close()
+    return url
+
+
+def _run(*args: str) -> str:
+    result = runner.invoke(load_commands(), list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+COMMANDS = [
+    ["costs", "--period", "2023", "--by", "category"],
+    ["costs", "--period", "2023", "--by", "product", "--per", "quarter"],
+    ["explain", "--from", "2022", "--to", "2023", "--by", "product"],
+    ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363"],
+    ["trajectories", "--product", "45A65"],
+    ["whatif", "duration-norm", "--product", "45A65", "--norm-period", "2022", "--period", "2023"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: "-".join(a[:2]))
+def test_all_formats(store: str, tmp_path: Path, args: list[str]) -> None:
+    base = [*args, "--db", store]
+    assert _run(*base).strip()
+    obj = json.loads(_run(*base, "--format", "json"))
+    assert isinstance(obj, dict)
+    csv_text = _run(*base, "--format", "csv")
+    assert ";" in csv_text.splitlines()[0]
+    xlsx = tmp_path / "out.xlsx"
+    _run(*base, "--format", "xlsx", "--out", str(xlsx))
+    ws = load_workbook(xlsx).active
+    assert ws is not None and ws.max_row >= 2
+
+
+def test_explain_store_json_and_chart(store: str, tmp_path: Path) -> None:
+    chart = tmp_path / "w.svg"
+    r = json.loads(_run("explain", "--from", "2022", "--to", "2023", "--db", store, "-f", "json",
+                        "--chart", str(chart)))
+    assert r["total_change_cents"] == sum(r["components"].values())
+    assert r["total_change_cents"] == 11 * (126000 + 5000) - 10 * (100000 + 5000)
+    assert chart.read_text().lstrip().startswith("<?xml")
+    trend = tmp_path / "t.png"
+    _run("costs", "--period", "2023", "--db", store, "--chart", str(trend))
+    assert trend.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_top_clients_requires_municipality_and_logs(store: str) -> None:
+    result = runner.invoke(load_commands(), ["top-clients", "--period", "2023", "--db", store])
+    assert result.exit_code != 0
+    _run("top-clients", "--period", "2023", "--municipality", "0363", "--db", store, "-f", "json")
+    db = connect(store)
+    try:
+        assert db.query_value("SELECT count(*) FROM audit_log WHERE object = 'top-clients'") == 1
+    finally:
+        db.close()
