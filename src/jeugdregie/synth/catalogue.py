@@ -10,7 +10,7 @@ behandeling individueel ~EUR 4,200, kortdurend verblijf EUR 1,400-5,900.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +101,10 @@ class Provider:
     lead_factor: float  # multiplies the lead-time medians
     lag_p0: float  # probability that a prestatie is declared in the month after delivery
     intensity_factor: float  # provider-specific delivered intensity (clean: 0.9-1.1)
+    # anomaly injection only (clean runs keep the defaults)
+    extra_lag: int = 0  # extra months of declaration lag (late_declaring)
+    tariff_markup: dict[str, float] = field(default_factory=dict)  # code -> factor (tariff_deviation)
+    uncontracted: tuple[str, ...] = ()  # offered but not on the contract list (non_contracted)
 
 
 _NAME_PARTS = ("Horizon", "De Brug", "Kompas", "Levvel", "Ipse", "Cardea", "Youz", "Jeugdformaat", "Lucertis",

@@ -116,7 +116,10 @@ class Declarer:
                         budget_left -= vol
                     if vol <= 0:
                         continue
-                    self.add_line(ep, a, mi, begin, end, vol, sample_lag(self.rng, prov.lag_p0), "orig")
+                    lag = sample_lag(self.rng, prov.lag_p0)
+                    if prov.extra_lag:
+                        lag = min(58, lag + self.rng.randint(4, prov.extra_lag))
+                    self.add_line(ep, a, mi, begin, end, vol, lag, "orig")
             self.progress(1)
 
     def add_line(self, ep: Episode, a: Assignment, mi: int, begin: date, end: date, vol: int, lag: int,
@@ -127,6 +130,9 @@ class Declarer:
             amount = vol
         else:
             t = tariff_cents if tariff_cents is not None else tariff(prod.tariff_cents or 0, mi // 12, self.o)
+            markup = self.prov[ep.agb].tariff_markup.get(prod.code)
+            if markup:
+                t = int(t * markup + 0.5)
             amount = vol * t
         line = Line(self.ref(), ep.client, ep.agb, ep.gemeente, a.nummer, prod.category, prod.code, begin,
                     end, vol, prod.eenheid, t, amount, "D", None, mi + lag, kind)
@@ -147,6 +153,10 @@ class Declarer:
 
     def run(self) -> None:
         self.care_lines()
+        self.process()
+
+    def process(self) -> None:
+        """Group the lines per provider x municipality x DeclaratiePeriode into 323s, answer each with a 325."""
         rng = self.rng
         extract = self.o.extract_date
         periods_done = 0

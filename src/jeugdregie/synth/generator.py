@@ -46,17 +46,17 @@ def simulate(opts: SynthOptions, progress: Progress | None = None) -> tuple[Worl
     rng = random.Random(opts.seed)
     munis = municipalities_for(opts.scale_spec)
     providers = make_providers(rng, opts.scale_spec.n_providers)
-    sim = Simulator(opts, rng, munis, providers, lambda n: prog("simuleren", n, None))
-    world = sim.run()
-    if opts.inject_anomalies:
-        from jeugdregie.synth.anomalies import inject_before_declarations
-
-        inject_before_declarations(sim, world, providers, rng)
-    decl = Declarer(opts, rng, world, providers, sim.message_id, lambda n: prog("declareren", n, None))
+    injector = None
     if opts.inject_anomalies:
         from jeugdregie.synth.anomalies import AnomalyInjector
 
-        AnomalyInjector(sim, decl, world, providers, rng).inject()
+        injector = AnomalyInjector(rng, providers)
+        injector.before_simulation()
+    sim = Simulator(opts, rng, munis, providers, lambda n: prog("simuleren", n, None))
+    world = sim.run()
+    decl = Declarer(opts, rng, world, providers, sim.message_id, lambda n: prog("declareren", n, None))
+    if injector is not None:
+        injector.inject(sim, decl, world)
     else:
         decl.run()
     return world, providers, sim
@@ -70,6 +70,8 @@ def write_contracts(path: Path, opts: SynthOptions, providers: list[Provider], g
         for g in gemeenten:
             for p in sorted(providers, key=lambda p: p.agb):
                 for code in sorted(p.products):
+                    if code in p.uncontracted:
+                        continue
                     prod = PRODUCTS[code]
                     for y in range(opts.first_year, opts.last_year + 1):
                         t = "" if prod.tariff_cents is None else str(tariff(prod.tariff_cents, y, opts))
