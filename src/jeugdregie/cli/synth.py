@@ -1,54 +1,75 @@
-"""`jeugdregie synth`: write a calibrated synthetic region as iJw 3.2 XML with ground truth."""
+"""``jeugdregie synth``: write a synthetic region as iJw 3.2 messages plus ground truth."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
-from pathlib import Path
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from jeugdregie.money import format_eur, format_int
+
+class ScaleChoice(StrEnum):
+    small = "small"
+    region = "region"
+    national = "national"
 
 
 def register(app: typer.Typer) -> None:
-    app.command("synth")(synth)
+    @app.command("synth")
+    def synth(
+        out: Annotated[str, typer.Option("--out", help="Map voor de gegenereerde berichten en ground truth")],
+        scale: Annotated[ScaleChoice, typer.Option("--scale", help="Omvang: small, region of national")] = ScaleChoice.small,
+        seed: Annotated[int, typer.Option("--seed", help="Startwaarde van de toevalsgenerator")] = 1,
+        years: Annotated[str | None, typer.Option("--years", help="Dienstjaren, bv. 2021-2025")] = None,
+        extract_date: Annotated[str, typer.Option("--extract-date", help="Peildatum (JJJJ-MM-DD); niets later")] = "2026-09-30",
+        client_growth: Annotated[float, typer.Option("--client-growth", help="Jaarlijkse groei aantal cliënten")] = 0.04,
+        intensity_growth: Annotated[float, typer.Option("--intensity-growth", help="Jaarlijkse groei eenheden per cliënt")] = 0.03,
+        tariff_growth: Annotated[float, typer.Option("--tariff-growth", help="Jaarlijkse tariefstijging")] = 0.025,
+        mix_shift: Annotated[float, typer.Option("--mix-shift", help="Jaarlijkse verschuiving naar zware producten")] = 0.0,
+        inject_anomalies: Annotated[bool, typer.Option("--inject-anomalies", help="Voeg afwijkende declaraties toe (signalen)")] = False,
+    ) -> None:
+        """Genereer een synthetische regio: echte iJw 3.2-berichten (315/301/305/307/317/323/325) en ground_truth.json."""
+        from jeugdregie.synth.config import Knobs, SynthOptions, parse_years
+        from jeugdregie.synth.generator import generate
 
+        console = Console(stderr=True)
+        try:
+            yrs = parse_years(years) if years else None
+            extract = date.fromisoformat(extract_date)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+        if extract > date.today():
+            raise typer.BadParameter("peildatum ligt in de toekomst (TR135: Dagtekening nooit in de toekomst)")
+        opts = SynthOptions(
+            out=out, scale=scale.value, seed=seed, years=yrs, extract_date=extract,
+            knobs=Knobs(client_growth, intensity_growth, tariff_growth, mix_shift),
+            inject_anomalies=inject_anomalies,
+        )
+        if opts.last_year >= extract.year + (1 if extract.month == 12 else 0):
+            raise typer.BadParameter("het laatste dienstjaar moet voor de peildatum afgesloten zijn")
+        t0 = time.perf_counter()
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=False) as bar:
+            tasks: dict[str, TaskID] = {}
 
-def synth(
-    out: Annotated[Path, typer.Option("--out", help="Map voor de berichten en ground_truth.json")],
-    scale: Annotated[str, typer.Option("--scale", help="small, demo, region of national")] = "small",
-    seed: Annotated[int, typer.Option("--seed", help="Startwaarde: zelfde seed = zelfde bestanden")] = 1,
-    years: Annotated[str | None, typer.Option("--years", help="Zorgjaren, bijv. 2021-2025")] = None,
-    extract_date: Annotated[str | None, typer.Option("--extract-date", help="Peildatum van de extractie")] = None,
-    client_growth: Annotated[float, typer.Option(help="Groei aantal clienten per jaar")] = 0.05,
-    intensity_growth: Annotated[float, typer.Option(help="Groei eenheden per client per jaar")] = 0.03,
-    tariff_growth: Annotated[float, typer.Option(help="Groei tarief per jaar")] = 0.025,
-    mix_shift: Annotated[float, typer.Option(help="Groei aandeel zware producten per jaar")] = 0.0,
-) -> None:
-    """Genereer een synthetische regio met echte iJw 3.2-berichten en de bekende uitkomsten (ground truth)."""
-    from jeugdregie.synth import generate
-    from jeugdregie.synth.model import SCALES, Knobs
+            def progress(phase: str, n: int, total: int | None) -> None:
+                if phase not in tasks:
+                    label = {"simuleren": "Trajecten simuleren", "declareren": "Declaraties opbouwen",
+                             "schrijven": "Berichten schrijven"}.get(phase, phase)
+                    tasks[phase] = bar.add_task(label, total=total)
+                elif total is not None:
+                    bar.update(tasks[phase], total=total)
+                if n:
+                    bar.advance(tasks[phase], n)
 
-    if scale not in SCALES:
-        raise typer.BadParameter(f"onbekende schaal {scale!r}: kies uit {', '.join(SCALES)}")
-    span = None
-    if years:
-        a, _, b = years.partition("-")
-        span = (int(a), int(b or a))
-    console = Console(stderr=True)
-    with Progress(TextColumn("[bold]Genereren[/bold]"), BarColumn(), TextColumn("{task.completed} trajecten"),
-                  TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("synth", total=None)
-        truth = generate(out, scale=scale, seed=seed, years=span,
-                         extract_date=date.fromisoformat(extract_date) if extract_date else None,
-                         knobs=Knobs(client_growth, intensity_growth, tariff_growth, mix_shift),
-                         progress=lambda n: progress.advance(task, n))
-    console.print(f"Berichten geschreven naar {out / 'ijw'}: " + ", ".join(
-        f"{t} {format_int(n)}" for t, n in truth["messages"].items()))
-    for y, v in truth["per_year"].items():
-        console.print(f"  zorgjaar {y}: {format_int(v['clients'])} clienten, gedeclareerd "
-                      f"{format_eur(v['declared_net_cents'])}, uiteindelijk {format_eur(v['final_net_cents'])}")
-    console.print(f"Ground truth: {out / 'ground_truth.json'}")
+            result = generate(opts, progress)
+        elapsed = time.perf_counter() - t0
+        counts = ", ".join(f"{k}: {v:,}".replace(",", ".") for k, v in result.message_counts.items())
+        console.print(f"[bold]Klaar[/bold] in {elapsed:.1f} s: {counts}")
+        years_txt = ", ".join(f"{y}: {v['clients']} cliënten" for y, v in result.truth["per_year"].items())
+        console.print(f"Cliënten per jaar: {years_txt}")
+        console.print(f"Ground truth: {result.out / 'ground_truth.json'}; contracten: {result.out / 'contracts.csv'}")

@@ -1,101 +1,155 @@
-"""The synthetic region's fixed parameters: municipalities, product catalogue, scales and knobs.
-
-Calibration (see docs/synthetic-region.md): reach about 9.8% of 0-23-year-olds (VNG 2022, CBS 2020) and cost per
-client per product in the range of the Zoetermeer product table 2015-2018 (seeds-data), e.g. dagbehandeling
-about EUR 22,000 per client per year, individuele begeleiding about EUR 5,000.
-"""
+"""In-memory objects of the simulated region: clients, episodes (trajectories), assignments, prestaties,
+declarations and the message specifications that the XML writer turns into iJw 3.2 messages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-#: (CBS code, name, residents 0-22, PC4 range) - Haaglanden (H10) municipalities; residents rounded
-MUNICIPALITIES: list[tuple[str, str, int, tuple[int, int]]] = [
-    ("0603", "Rijswijk", 13_800, (2280, 2289)),
-    ("0637", "Zoetermeer", 32_000, (2711, 2729)),
-    ("0503", "Delft", 27_000, (2611, 2629)),
-    ("1783", "Westland", 29_000, (2671, 2695)),
-    ("1916", "Leidschendam-Voorburg", 20_000, (2261, 2275)),
-    ("1926", "Pijnacker-Nootdorp", 16_500, (2631, 2645)),
-    ("1842", "Midden-Delfland", 5_200, (2631, 2636)),
-    ("0629", "Wassenaar", 6_000, (2241, 2245)),
-    ("1621", "Lansingerland", 19_500, (2651, 2665)),
-    ("0518", "'s-Gravenhage", 125_000, (2491, 2599)),
-]
+from jeugdregie.synth.identity import Person
 
 
-@dataclass(frozen=True)
-class Product:
+@dataclass(slots=True)
+class Client:
+    idx: int
+    ref: str  # client_ref used in ground truth (C0000001), never the BSN
+    bsn: str
+    birth: date
+    gender: str  # COD046: 1 man, 2 vrouw
+    person: Person
+    gemeente: str
+
+
+@dataclass(slots=True)
+class Version:
+    """One version of a toewijzing as sent in a 301 (IV013: the latest Toewijzingsdatum/-tijd wins)."""
+
+    toewijzingsdatum: date
+    tijd: str
+    einddatum: date
+    reden: str | None  # JZ002 RedenWijziging
+    budget: int | None = None
+
+
+@dataclass(slots=True)
+class Assignment:
+    nummer: int
+    code: str
+    category: str
+    aspecifiek: bool  # Product with Categorie only (budget toewijzing)
+    ingang: date
+    versions: list[Version]
+    omvang: tuple[int, str, str] | None  # (volume, eenheid, frequentie)
+    referentie: str | None  # ReferentieAanbieder echoed from the 315/317
+    client_intensity: float
+    start: date | None = None
+    stop: date | None = None
+    stop_reason: str | None = None
+    start_written: bool = False
+    stop_written: bool = False
+
+    @property
+    def einddatum(self) -> date:
+        return self.versions[-1].einddatum
+
+    @property
+    def budget(self) -> int | None:
+        return self.versions[-1].budget
+
+
+@dataclass(slots=True)
+class Episode:
+    idx: int
+    client: Client
+    gemeente: str
+    agb: str
+    request_date: date | None  # 315 Dagtekening, None when the gemeente assigned without a request
+    referrer: str | None  # COD327
+    assignments: list[Assignment]
+    wlz_like: bool = False
+    reentry_of: int | None = None
+    heavier: bool = False
+
+
+@dataclass(slots=True)
+class Line:
+    """One 323 prestatie."""
+
+    ref: str
+    client: Client
+    agb: str
+    gemeente: str
+    nummer: int
     category: str
     code: str
-    name: str
-    unit: str  # WJ756: 04 uur, 14 etmaal, 16 dagdeel, 82 stuks (output)
-    tariff_cents: int  # base-year tariff per unit
-    monthly_units: float  # typical units per month
-    weight: float  # share of trajectories
-    months: tuple[int, int]  # min, max duration in months
-    heavy: bool = False
+    begin: date
+    end: date
+    volume: int
+    eenheid: str
+    tariff: int | None
+    amount: int
+    dc: str  # 'D' or 'C'
+    vorig: str | None
+    period: int  # DeclaratiePeriode month index
+    kind: str  # orig | credit | correction | resubmit | anomaly
+    rejected: str | None = None  # retourcode when the 325 rejects it
+    no_reject: bool = False
+    written: bool = False
+
+    @property
+    def signed(self) -> int:
+        return self.amount if self.dc == "D" else -self.amount
+
+    @property
+    def signed_volume(self) -> int:
+        return self.volume if self.dc == "D" else -self.volume
+
+    @property
+    def year(self) -> int:
+        return self.begin.year
 
 
-CATALOGUE: list[Product] = [
-    Product("45", "45A03", "Ambulante begeleiding", "04", 8_500, 8, 26, (2, 9)),
-    Product("45", "45A65", "Behandeling individueel", "04", 11_000, 6, 12, (2, 8)),
-    Product("45", "45C02", "Individuele begeleiding licht", "04", 7_000, 6, 9, (3, 10)),
-    Product("45", "45C05", "Individuele begeleiding middel", "04", 7_500, 9, 6, (3, 10)),
-    Product("45", "45C09", "Individuele begeleiding zwaar", "04", 8_000, 13, 3, (3, 10), heavy=True),
-    Product("41", "41A03", "Dagbehandeling", "16", 9_500, 18, 5, (4, 12), heavy=True),
-    Product("44", "44C01", "Kortdurend verblijf licht", "14", 12_000, 3, 1.5, (2, 8)),
-    Product("44", "44C02", "Kortdurend verblijf middel", "14", 15_000, 4, 1.5, (2, 8)),
-    Product("44", "44C03", "Kortdurend verblijf zwaar", "14", 19_000, 5, 1, (2, 8), heavy=True),
-    Product("43", "43A01", "Verblijf met behandeling", "14", 26_000, 30, 2, (3, 12), heavy=True),
-    Product("44", "44A01", "Pleegzorg / gezinshuis", "14", 5_500, 30, 3, (6, 12)),
-    Product("47", "47A01", "Jeugdreclassering", "82", 95_000, 1, 3, (3, 12)),
-    Product("48", "48A01", "Jeugdbescherming (ots)", "82", 120_000, 1, 5, (6, 12)),
-    Product("54", "54A01", "Jeugd-ggz behandeling", "04", 12_500, 5, 12, (2, 8)),
-    Product("55", "55A11", "Landelijk ingekocht (LTA)", "04", 14_000, 8, 1.5, (3, 10), heavy=True),
-    Product("46", "46A01", "Crisisopvang", "14", 30_000, 6, 1, (1, 2), heavy=True),
-]
+@dataclass(slots=True)
+class Declaration:
+    agb: str
+    gemeente: str
+    period: int
+    nummer: str
+    identificatie: str
+    dagtekening: date
+    lines: list[Line]
+    written: bool
+    whole_rejected: str | None = None
+    response_id: str = ""
+    response_date: date | None = None
 
-#: COD327 referrer types and shares (Rijswijk: jeugdteam ~40%, huisarts ~30%)
-REFERRERS: list[tuple[str, float]] = [("01", 0.40), ("02", 0.30), ("03", 0.06), ("04", 0.10), ("05", 0.08),
-                                      ("06", 0.04), ("08", 0.02)]
-#: JZ588 end reasons and shares
-END_REASONS: list[tuple[str, float]] = [("31", 0.74), ("32", 0.06), ("33", 0.03), ("34", 0.06), ("35", 0.03),
-                                        ("38", 0.05), ("39", 0.03)]
-#: declaration lag in months after the month following the service month, and its probability
-LAG: list[tuple[int, float]] = [(0, 0.62), (1, 0.18), (2, 0.08), (3, 0.04), (4, 0.02), (5, 0.015), (7, 0.015),
-                                (9, 0.01), (12, 0.01), (18, 0.008), (24, 0.006), (36, 0.004), (48, 0.003),
-                                (58, 0.002)]
-
-FIRST_NAMES = ["Sanne", "Daan", "Emma", "Noah", "Julia", "Lucas", "Mila", "Sem", "Tess", "Finn", "Zoë", "Levi",
-               "Nora", "Milan", "Yara", "Bram", "Lotte", "Mohammed", "Fleur", "Ayoub"]
-LAST_NAMES = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
-              "de Groot", "Bos", "Vos", "Peters", "Hendriks", "El Amrani", "Yilmaz", "Dekker", "Brouwer"]
-STREETS = ["Kerkstraat", "Dorpsweg", "Stationsplein", "Molenlaan", "Schoolstraat", "Parklaan", "Havenkade"]
+    @property
+    def total(self) -> int:
+        return sum(ln.signed for ln in self.lines)
 
 
-@dataclass(frozen=True)
-class Scale:
-    municipalities: int
-    clients_per_year: int
-    years: tuple[int, int]
-    providers: int
+@dataclass(slots=True)
+class Message:
+    """A message to write: type, folder gemeente, Dagtekening, Identificatie, sender/receiver and payload."""
 
-
-SCALES: dict[str, Scale] = {
-    "small": Scale(2, 300, (2023, 2024), 8),
-    "demo": Scale(4, 2_000, (2021, 2025), 20),
-    "region": Scale(10, 12_000, (2021, 2025), 45),
-    "national": Scale(10, 400_000, (2021, 2025), 400),
-}
+    mtype: str  # JW301 ...
+    gemeente: str
+    dagtekening: date
+    identificatie: str
+    afzender: str
+    ontvanger: str
+    payload: Any
 
 
 @dataclass
-class Knobs:
-    """Year-on-year changes. Each applies multiplicatively per year after the first."""
-
-    client_growth: float = 0.05  # number of clients
-    intensity_growth: float = 0.03  # units per client per month
-    tariff_growth: float = 0.025  # tariff per unit
-    mix_shift: float = 0.0  # relative growth of the weight of heavy products
-    extra: dict[str, float] = field(default_factory=dict)
+class World:
+    clients: list[Client] = field(default_factory=list)
+    episodes: list[Episode] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    reentries: list[dict[str, object]] = field(default_factory=list)
+    lead_request_assign: list[tuple[str, str, int]] = field(default_factory=list)  # (agb, cat, days)
+    lead_assign_start: list[tuple[str, str, int]] = field(default_factory=list)
+    anomalies: list[dict[str, object]] = field(default_factory=list)

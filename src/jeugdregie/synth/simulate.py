@@ -1,227 +1,391 @@
-"""Simulation of a region: clients, trajectories, assignments, care periods and declared lines.
+"""The trajectory simulation: inflow of clients, requests, assignments, starts, stops, re-entries.
 
-The simulation produces plain records; ``writer.py`` turns them into iJw 3.2 XML. Everything is driven by one
-``random.Random(seed)``, so the same arguments give the same region. Every declared line is generated here with
-its declaration month; lines declared after the extract date are kept in the ground truth (``final``) but not
-written, which is exactly the late-declaration problem the forecast has to solve.
+Every random draw goes through one ``random.Random(seed)`` in a fixed order, so a run is reproducible.
+Care is simulated from two burn-in years before the first service year (so the first year starts in a
+steady state) until the end of the last year (the horizon). Messages are only produced for events on or
+before the horizon; declarations only for service months inside the years (DeclaratiePeriode >= 2021, CS100).
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
+import heapq
+import math
 import random
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from jeugdregie.synth.model import (
-    CATALOGUE,
-    END_REASONS,
-    FIRST_NAMES,
-    LAG,
-    LAST_NAMES,
-    MUNICIPALITIES,
-    REFERRERS,
-    STREETS,
-    Knobs,
-    Product,
-    Scale,
-)
+from jeugdregie.synth.calendar import birthday, days_in_month, mi_of, month_start
+from jeugdregie.synth.catalogue import CATALOGUE, LEAD_MEDIANS, PRODUCTS, Product, Provider
+from jeugdregie.synth.config import Municipality, SynthOptions
+from jeugdregie.synth.identity import BsnFactory, make_person
+from jeugdregie.synth.model import Assignment, Client, Episode, Message, Version, World
+
+#: COD327 referrer mix for ordinary requests (jeugdteam ~40 %, huisarts ~30 %)
+REFERRERS = (("01", 40), ("02", 30), ("03", 8), ("05", 9), ("06", 5), ("04", 5), ("08", 3))
+#: JZ588 end reasons for ordinary trajectories
+END_REASONS = (("31", 72), ("32", 7), ("33", 3), ("34", 8), ("35", 4), ("38", 5), ("39", 1))
+AGE_WEIGHTS = (3, 3, 3, 4, 5, 6, 7, 8, 10, 8, 7, 7, 7, 7, 8, 8, 9, 10, 8, 4, 3, 2, 2, 1)  # ages 0..23
+REENTRY_SHARE = 0.20
+#: ~ (1 + mean duration in years) x (1 + re-entries): annual unique clients per yearly new client
+CLIENTS_PER_NEW = 1.75
 
 
-@dataclass
-class Client:
-    ref: str  # stable synthetic reference (ground truth uses it instead of the BSN)
-    bsn: str
-    birth_date: date
-    gender: str
-    first_name: str
-    last_name: str
-    street: str
-    house_number: int
-    postcode: str
-    municipality: str
+class Simulator:
+    def __init__(self, opts: SynthOptions, rng: random.Random, municipalities: list[Municipality],
+                 providers: list[Provider], progress: Callable[[int], None] | None = None) -> None:
+        self.o = opts
+        self.rng = rng
+        self.munis = municipalities
+        self.providers = providers
+        self.progress = progress or (lambda n: None)
+        self.world = World()
+        self.first = opts.first_year
+        self.last = opts.last_year
+        self.horizon = date(self.last, 12, 31)
+        self.burn_start = date(self.first - 2, 1, 1)
+        self.bsn = BsnFactory(offset=opts.seed * 1_000_003 % 5_000_000)
+        self.counters: dict[str, int] = {}
+        self.by_product: dict[str, list[Provider]] = {}
+        for p in providers:
+            for code in p.products:
+                self.by_product.setdefault(code, []).append(p)
+        self.muni = {m.code: m for m in municipalities}
+        # annual new clients per municipality in the first year
+        clients = opts.clients_per_year or opts.scale_spec.clients_per_year
+        total_pop = sum(m.population_0_23 for m in municipalities)
+        self.target = {m.code: clients * m.population_0_23 / total_pop for m in municipalities}
+        self.new_per_month = {k: v / 12 / CLIENTS_PER_NEW for k, v in self.target.items()}
+        self._small_weight: dict[str, float] = {}
 
+    # ---- helpers -------------------------------------------------------------------------------
+    def next_id(self, kind: str) -> int:
+        n = self.counters.get(kind, 0) + 1
+        self.counters[kind] = n
+        return n
 
-@dataclass
-class Line:
-    service_month: date
-    period_start: date
-    period_end: date
-    volume: int
-    tariff_cents: int
-    declared_month: date  # month in which the 323 carrying the line is sent
-    rejected: bool = False
-    credit_month: date | None = None  # a granted line may be credited and re-declared later
-    corrected_volume: int | None = None
+    def message_id(self, mtype: str) -> str:
+        return f"{mtype[2:]}{self.next_id('msg' + mtype):09d}"  # <= 12 chars, unique per type
 
-    @property
-    def amount_cents(self) -> int:
-        return self.volume * self.tariff_cents
+    def intensity(self, year: int) -> float:
+        return (1 + self.o.knobs.intensity_growth) ** (year - self.first)
 
+    def product_weight(self, p: Product, year: int) -> float:
+        shift = self.o.knobs.mix_shift
+        if shift == 0 or p.heavy == 0:
+            return p.weight
+        return p.weight * max(0.05, (1 + shift * p.heavy)) ** (year - self.first)
 
-@dataclass
-class Trajectory:
-    number: int  # ToewijzingNummer (unique per municipality)
-    client: Client
-    municipality: str
-    provider: str
-    product: Product
-    referrer: str
-    request_date: date | None  # 315 Dagtekening (None: the municipality assigned without a request)
-    assigned_on: date  # 301 Toewijzingsdatum
-    start: date  # 301 Ingangsdatum
-    end: date  # 301 Einddatum
-    care_start: date  # 305 Begindatum
-    care_end: date  # 307 Einddatum
-    end_reason: str
-    monthly_volume: int  # assigned Omvang per month (frequency 4)
-    lines: list[Line] = field(default_factory=list)
-    reference: str = ""
+    def choose_provider(self, code: str) -> Provider:
+        cands = self.by_product[code]
+        # small providers get ~2 trajectories a year in total; big ones share the rest by size
+        yearly = sum(self.new_per_month.values()) * 12 * PRODUCTS[code].weight / 100
+        small = [p for p in cands if p.small]
+        big = [p for p in cands if not p.small]
+        p_small = min(0.5, 2.0 * len(small) / max(yearly, 1.0)) if big else 1.0
+        if small and self.rng.random() < p_small:
+            return self.rng.choice(small)
+        return self.rng.choices(big, weights=[p.size for p in big])[0]
 
+    def lognorm_days(self, median: float, sigma: float) -> int:
+        return max(0, int(round(median * math.exp(self.rng.gauss(0, sigma)))))
 
-def month_add(d: date, n: int) -> date:
-    m = d.month - 1 + n
-    return date(d.year + m // 12, m % 12 + 1, 1)
+    def add_message(self, mtype: str, gemeente: str, dag: date, afz: str, ont: str, payload: object) -> None:
+        if dag > self.o.extract_date:
+            return
+        self.world.messages.append(Message(mtype, gemeente, dag, self.message_id(mtype), afz, ont, payload))
 
-
-def month_end(d: date) -> date:
-    return month_add(d, 1) - timedelta(days=1)
-
-
-def bsn_from(n: int) -> str:
-    """A valid (11-proef) BSN from a counter, in the 9xxxxxxxx test range."""
-    base = 900_000_000 + n * 10
-    for candidate in range(base, base + 10):
-        s = f"{candidate:09d}"
-        total = sum(int(d) * w for d, w in zip(s[:8], range(9, 1, -1), strict=True)) - int(s[8])
-        if total % 11 == 0:
-            return s
-    return bsn_from(n + 7_000_000)
-
-
-def _cumulative(pairs: list[tuple[str, float]] | list[tuple[int, float]]) -> tuple[list[Any], list[float]]:
-    values = [v for v, _ in pairs]
-    cum = list(itertools.accumulate(w for _, w in pairs))
-    return values, cum
-
-
-_REFERRERS = _cumulative(REFERRERS)
-_END_REASONS = _cumulative(END_REASONS)
-_LAG = _cumulative(LAG)
-
-
-def _draw(rng: random.Random, table: tuple[list[Any], list[float]]) -> Any:
-    values, cum = table
-    return values[min(len(values) - 1, bisect.bisect(cum, rng.random() * cum[-1]))]
-
-
-class Region:
-    def __init__(self, scale: Scale, knobs: Knobs, seed: int, years: tuple[int, int] | None = None) -> None:
-        self.scale = scale
-        self.knobs = knobs
-        self.rng = random.Random(seed)
-        self.years = years or scale.years
-        self.munis = MUNICIPALITIES[: scale.municipalities]
-        total_res = sum(m[2] for m in self.munis)
-        self._muni_table = (list(range(len(self.munis))),
-                            list(itertools.accumulate(m[2] / total_res for m in self.munis)))
-        self.providers = self._providers(scale.providers)
-        self._by_product = {p.code: _cumulative([(agb, size) for agb, prods, size in self.providers
-                                                 if p.code in prods]) for p in CATALOGUE}
-        self.trajectories: list[Trajectory] = []
-        self.clients: dict[str, Client] = {}
-        self._counter = itertools.count(1)
-        self._numbers = {m[0]: itertools.count(100_001) for m in self.munis}
-
-    def _providers(self, n: int) -> list[tuple[str, set[str], float]]:
+    def new_client(self, gemeente: str, at: date, age: int) -> Client:
         rng = self.rng
-        out = []
-        codes = set()
-        for i in range(n):
-            agb = f"{rng.randrange(10_000_000, 99_999_999):08d}"
-            while agb in codes:
-                agb = f"{rng.randrange(10_000_000, 99_999_999):08d}"
-            codes.add(agb)
-            k = rng.randint(2, 6)
-            products = {p.code for p in rng.sample(CATALOGUE, k)}
-            size = 1 / (i + 1) ** 0.9  # a few large providers, a long tail of small ones
-            out.append((agb, products, size))
-        for p in CATALOGUE:  # every product has at least one provider
-            if not any(p.code in prods for _, prods, _ in out):
-                out[rng.randrange(len(out))][1].add(p.code)
-        return out
-
-    def _new_client(self, muni: tuple[str, str, int, tuple[int, int]], year: int) -> Client:
-        rng = self.rng
-        n = next(self._counter)
-        age = min(22, max(0, int(rng.triangular(0, 23, 11))))
-        born = date(year - age, 1, 1) + timedelta(days=rng.randrange(365))
-        pc4 = rng.randint(*muni[3])
-        c = Client(f"C{n:07d}", bsn_from(n), born, rng.choice("12"), rng.choice(FIRST_NAMES),
-                   rng.choice(LAST_NAMES), rng.choice(STREETS), rng.randint(1, 199),
-                   f"{pc4}{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}", muni[0])
-        self.clients[c.ref] = c
+        idx = len(self.world.clients)
+        gender = "1" if rng.random() < 0.56 else "2"  # 56 % boys (VNG 2022)
+        birth = at - timedelta(days=int(age * 365.25) + rng.randint(0, 364))
+        m = self.muni[gemeente]
+        person = make_person(rng, gender, m.pc4, m.pc4_weights, m.name.replace("'s-Gravenhage", "Den Haag"))
+        c = Client(idx, f"C{idx + 1:07d}", self.bsn.next(), birth, gender, person, gemeente)
+        self.world.clients.append(c)
         return c
 
-    def _weights(self, t: int) -> list[float]:
-        shift = (1 + self.knobs.mix_shift) ** t
-        return [p.weight * (shift if p.heavy else 1.0) for p in CATALOGUE]
-
-    def simulate(self) -> None:
+    # ---- main loop -----------------------------------------------------------------------------
+    def run(self) -> World:
         rng = self.rng
-        first, last = self.years
-        previous: list[Client] = []
-        for year in range(first, last + 1):
-            t = year - first
-            n_clients = round(self.scale.clients_per_year * (1 + self.knobs.client_growth) ** t)
-            keep = [c for c in previous if rng.random() < 0.45 and year - c.birth_date.year <= 22]
-            keep = keep[:n_clients]
-            clients = keep + [self._new_client(self.munis[_draw(rng, self._muni_table)], year)
-                              for _ in range(n_clients - len(keep))]
-            weights = self._weights(t)
-            cum = list(itertools.accumulate(weights))
-            for c in clients:
-                n_traj = 1 if rng.random() < 0.75 else 2
-                for _ in range(n_traj):
-                    product = CATALOGUE[bisect.bisect(cum, rng.random() * cum[-1])]
-                    self.trajectories.append(self._trajectory(c, product, year, t))
-            previous = clients
+        queue: list[tuple[date, int, str, int, int | None, bool]] = []  # date, seq, gemeente, client, prev, heavier
+        seq = 0
+        mi = mi_of(self.burn_start)
+        last_mi = mi_of(self.horizon)
+        carry = {g: rng.random() for g in self.target}
+        while mi <= last_mi:
+            years_from_first = (mi - self.first * 12) / 12
+            growth = (1 + self.o.knobs.client_growth) ** years_from_first
+            for g in sorted(self.target):
+                expected = self.new_per_month[g] * growth + carry[g]
+                n = int(expected)
+                carry[g] = expected - n
+                for _ in range(n):
+                    day = month_start(mi) + timedelta(days=rng.randint(0, days_in_month(mi) - 1))
+                    heapq.heappush(queue, (day, seq, g, -1, None, False))
+                    seq += 1
+            mi += 1
+        done = 0
+        while queue:
+            day, _, g, client_idx, prev, heavier = heapq.heappop(queue)
+            if day > self.horizon:
+                continue
+            ep = self.episode(day, g, client_idx, prev, heavier)
+            done += 1
+            if done % 500 == 0:
+                self.progress(500)
+            if ep is None:
+                continue
+            # re-entry: ~20 % of ended trajectories lead to new care within 12 months, often heavier
+            stops = [a.stop for a in ep.assignments if a.stop is not None]
+            reasons = {a.stop_reason for a in ep.assignments}
+            if stops and not reasons & {"39", "02"} and rng.random() < REENTRY_SHARE:
+                again = max(stops) + timedelta(days=rng.randint(30, 360))
+                if again <= self.horizon:
+                    heapq.heappush(queue, (again, seq, g, ep.client.idx, ep.idx, rng.random() < 0.45))
+                    seq += 1
+        self.progress(done % 500)
+        return self.world
 
-    def _trajectory(self, c: Client, p: Product, year: int, t: int) -> Trajectory:
+    def pick_products(self, age: int, year: int, heavier: bool) -> tuple[list[str], bool]:
         rng = self.rng
-        lo, hi = p.months
-        months = rng.randint(lo, hi)
-        start_month = rng.randint(1, max(1, 13 - months))
-        months = min(months, 13 - start_month)
-        start = date(year, start_month, 1)
-        end = month_end(month_add(start, months - 1))
-        provider = _draw(rng, self._by_product[p.code])
-        referrer = _draw(rng, _REFERRERS)
-        assigned_on = start - timedelta(days=rng.randint(1, 21))
-        request = assigned_on - timedelta(days=rng.randint(5, 30)) if rng.random() < 0.85 else None
-        care_start = start + timedelta(days=min(20, int(rng.expovariate(1 / 6))))
-        reason = _draw(rng, _END_REASONS)
-        care_end = end if reason == "31" else max(care_start, end - timedelta(days=rng.randint(0, 20)))
-        base = p.monthly_units * (1 + self.knobs.intensity_growth) ** t
-        tariff = round(p.tariff_cents * (1 + self.knobs.tariff_growth) ** t)
-        muni = c.municipality
-        tr = Trajectory(next(self._numbers[muni]), c, muni, provider, p, referrer, request, assigned_on, start, end,
-                        care_start, care_end, reason, max(1, round(base * 1.25)))
-        m = date(care_start.year, care_start.month, 1)
-        while m <= care_end:
-            ps = max(m, care_start)
-            pe = min(month_end(m), care_end)
-            frac = ((pe - ps).days + 1) / ((month_end(m) - m).days + 1)
-            vol = max(1, round(base * frac * rng.uniform(0.8, 1.2))) if p.unit != "82" else 1
-            vol = min(vol, tr.monthly_volume)
-            lag = _draw(rng, _LAG)
-            line = Line(m, ps, pe, vol, tariff, month_add(m, 1 + lag))
-            line.rejected = rng.random() < 0.012
-            if not line.rejected and rng.random() < 0.02 and vol > 1:
-                line.credit_month = month_add(line.declared_month, rng.randint(1, 4))
-                line.corrected_volume = vol - 1
-            tr.lines.append(line)
-            m = month_add(m, 1)
-        return tr
+        if 3 <= age <= 12 and not heavier and rng.random() < 0.035:
+            return ["41A03", "45A65", rng.choice(["45C02", "45C05", "45C09"]),
+                    rng.choice(["44C01", "44C02", "44C03"])], True
+        allowed = [p for p in CATALOGUE if p.min_age <= age <= p.max_age and p.code in self.by_product]
+        if heavier:
+            allowed = [p for p in allowed if p.heavy == 1] or allowed
+        weights = [self.product_weight(p, year) for p in allowed]
+        main = rng.choices(allowed, weights=weights)[0].code
+        codes = [main]
+        if main in ("45A03", "45A04", "54A01", "51A01") and rng.random() < 0.12 and age <= 17:
+            codes.append(rng.choice(["45B01", "40A01"]))
+        elif main == "41A01" and rng.random() < 0.5:
+            codes.append("42A01")
+        return codes, False
+
+    def episode(self, day: date, g: str, client_idx: int, prev: int | None, heavier: bool) -> Episode | None:
+        rng = self.rng
+        if client_idx >= 0:
+            client = self.world.clients[client_idx]
+            age = int((day - client.birth).days // 365.25)
+            if age > 22:
+                return None
+        else:
+            age = rng.choices(range(24), weights=AGE_WEIGHTS)[0]
+            client = self.new_client(g, day, age)
+        codes, wlz = self.pick_products(age, day.year, heavier)
+        if wlz:
+            provider = self.rng.choice([p for p in self.providers if p.archetype == "wlz_grens"])
+        else:
+            provider = self.choose_provider(codes[0])
+            codes = [c for c in codes if c in provider.products]
+        main = PRODUCTS[codes[0]]
+        cat = main.category
+        # request (315) or an assignment on the municipality's own initiative
+        protection = cat in ("47", "48")
+        has_315 = rng.random() < (0.6 if protection else 0.88)
+        if protection:
+            referrer = "04" if rng.random() < 0.75 else "08"
+        else:
+            referrer = rng.choices([r for r, _ in REFERRERS], weights=[w for _, w in REFERRERS])[0]
+        lead1_med, lead2_med = LEAD_MEDIANS[cat]
+        if has_315:
+            lead1 = self.lognorm_days(lead1_med * provider.lead_factor, 0.5)
+            assign = day + timedelta(days=lead1)
+        else:
+            lead1 = 0
+            assign = day
+        months = main.median_months * math.exp(rng.gauss(0, 0.45))
+        if wlz:
+            months = rng.uniform(18, 36)
+        months = min(max(months, 1.0), 48.0)
+        ingang = assign
+        eind = ingang + timedelta(days=max(20, int(months * 30.44)) - 1)
+        if all(PRODUCTS[c].max_age <= 17 for c in codes):
+            eind18 = birthday(client.birth, 18) - timedelta(days=1)
+            if eind18 < eind:
+                eind = eind18
+        if eind < ingang + timedelta(days=20):
+            return None
+        ep = Episode(len(self.world.episodes), client, g, provider.agb, day if has_315 else None,
+                     referrer if has_315 else None, [], wlz, prev, heavier)
+        # end of care
+        reason = "39" if wlz and rng.random() < 0.35 else rng.choices(
+            [r for r, _ in END_REASONS], weights=[w for _, w in END_REASONS])[0]
+        extension = 0
+        if reason == "31" and rng.random() < 0.18:
+            extension = rng.randint(90, 270)
+        tijd = f"{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+        client_intensity = min(1.6, max(0.6, rng.lognormvariate(0, 0.25))) * provider.intensity_factor
+        final_end = eind + timedelta(days=extension)
+        for code in codes:
+            prod = PRODUCTS[code]
+            nummer = self.next_id("toewijzing") + 100_000
+            ref = f"VOT{nummer}" if has_315 else None
+            y_max = max(final_end.year, ingang.year)
+            i_max = max(self.intensity(y) for y in range(ingang.year, y_max + 1))
+            a = Assignment(nummer, code, prod.category, prod.eenheid == "83", ingang,
+                           [Version(assign, tijd, eind, None)], None, ref, client_intensity)
+            monthly = prod.base_per_month * client_intensity * i_max * 1.25
+            if prod.eenheid == "83":
+                n_months = (eind - ingang).days / 30.44 + 1
+                a.versions[0].budget = int(math.ceil(monthly * n_months / 10_000)) * 10_000
+            elif prod.frequentie == "2":
+                a.omvang = (max(1, math.ceil(monthly * 7 / 30.44)), prod.eenheid, "2")
+            else:
+                vol = math.ceil(monthly)
+                if prod.eenheid == "14":
+                    vol = min(vol, 31)
+                a.omvang = (max(1, vol), prod.eenheid, "4")
+            ep.assignments.append(a)
+        self.world.episodes.append(ep)
+        if prev is not None:
+            before = self.world.episodes[prev]
+            prev_stop = max((a.stop for a in before.assignments if a.stop is not None), default=None)
+            self.world.reentries.append({
+                "client_ref": client.ref, "municipality": g, "previous_stop": prev_stop.isoformat() if prev_stop else None,
+                "new_request": day.isoformat(), "previous_products": sorted(a.code for a in before.assignments),
+                "new_products": codes, "heavier": heavier})
+        # start(s)
+        for a in ep.assignments:
+            lead2 = self.lognorm_days(lead2_med * provider.lead_factor, 0.6)
+            start = min(assign + timedelta(days=lead2), eind - timedelta(days=14))
+            a.start = max(start, ingang)
+        first_start = min(a.start for a in ep.assignments if a.start is not None)
+        if extension:
+            ext_date = eind - timedelta(days=rng.randint(10, 30))
+            ext_date = max(ext_date, first_start + timedelta(days=1))
+            for a in ep.assignments:
+                budget = a.budget
+                if budget is not None:
+                    budget = int(math.ceil(budget * (1 + extension / max(30, (eind - ingang).days)) / 10_000)) * 10_000
+                a.versions.append(Version(ext_date, tijd, final_end, "04", budget))
+        for a in ep.assignments:
+            assert a.start is not None
+            if reason == "31":
+                stop = a.einddatum
+            else:
+                span = (a.einddatum - a.start).days
+                frac = rng.uniform(0.5, 1.0) if reason == "39" else rng.uniform(0.15, 0.85)
+                stop = a.start + timedelta(days=int(span * frac))
+            a.stop = stop
+            a.stop_reason = reason
+        self.change_request(ep, provider, tijd)
+        self.emit_workflow(ep, provider)
+        # lead-time records (only when both messages are written)
+        return ep
+
+    def change_request(self, ep: Episode, provider: Provider, tijd: str) -> None:
+        """~5 % of single-product trajectories: a JW317 asks for an extra product; the 301 answers it."""
+        rng = self.rng
+        if ep.wlz_like or len(ep.assignments) != 1 or rng.random() >= 0.05:
+            return
+        a = ep.assignments[0]
+        assert a.start is not None and a.stop is not None
+        if (a.stop - a.start).days < 150:
+            return
+        options = [c for c in provider.products if c != a.code and PRODUCTS[c].border_group is None
+                   and PRODUCTS[c].eenheid != "83"]
+        if not options:
+            return
+        code = rng.choice(options)
+        prod = PRODUCTS[code]
+        age_then = (a.start - ep.client.birth).days / 365.25
+        if not prod.min_age <= age_then <= prod.max_age:
+            return
+        req_date = a.start + timedelta(days=rng.randint(45, 90))
+        wanted = req_date + timedelta(days=14)
+        answer = req_date + timedelta(days=rng.randint(3, 10))
+        start = max(wanted, answer) + timedelta(days=rng.randint(5, 21))
+        if start >= a.stop - timedelta(days=30):
+            return
+        nummer = self.next_id("toewijzing") + 100_000
+        ref = f"VOW{nummer}"
+        i_max = max(self.intensity(y) for y in range(wanted.year, a.einddatum.year + 1))
+        monthly = prod.base_per_month * a.client_intensity * i_max * 1.25
+        if prod.frequentie == "2":
+            omvang = (max(1, math.ceil(monthly * 7 / 30.44)), prod.eenheid, "2")
+        else:
+            vol = math.ceil(monthly)
+            omvang = (max(1, min(vol, 31) if prod.eenheid == "14" else vol), prod.eenheid, "4")
+        ingang = max(wanted, answer)
+        new = Assignment(nummer, code, prod.category, False, ingang,
+                         [Version(answer, tijd, a.einddatum, None)], omvang, ref, a.client_intensity)
+        new.start, new.stop, new.stop_reason = start, a.stop, a.stop_reason
+        ep.assignments.append(new)
+        # the 317 is sent by the provider; the answer 301 and the new start are emitted in emit_workflow
+        if req_date <= self.horizon:
+            self.add_message("JW317", ep.gemeente, req_date, provider.agb, ep.gemeente,
+                             ("vow", ep, ref, [a.nummer], code, wanted, omvang, a.einddatum))
+
+    def tw_state(self, a: Assignment, version: int, with_ref: bool) -> tuple[object, ...]:
+        v = a.versions[version]
+        return (a.nummer, a.referentie if with_ref else None, a.category, None if a.aspecifiek else a.code,
+                v.toewijzingsdatum, v.tijd, a.ingang, v.einddatum, v.reden, a.omvang, v.budget)
+
+    def emit_workflow(self, ep: Episode, provider: Provider) -> None:
+        rng = self.rng
+        g, agb, hz = ep.gemeente, provider.agb, self.horizon
+        base = [a for a in ep.assignments if not (a.referentie or "").startswith("VOW")]
+        extra = [a for a in ep.assignments if (a.referentie or "").startswith("VOW")]
+        if ep.request_date is not None:
+            self.add_message("JW315", g, ep.request_date, agb, g, ("vot", ep, base))
+        assign_date = base[0].versions[0].toewijzingsdatum
+        if assign_date > hz:
+            return
+        self.add_message("JW301", g, assign_date, g, agb, ("tw", ep, [self.tw_state(a, 0, True) for a in base]))
+        if ep.request_date is not None and assign_date <= self.o.extract_date:
+            self.world.lead_request_assign.append((agb, base[0].category, (assign_date - ep.request_date).days))
+        # starts grouped by date
+        by_start: dict[date, list[Assignment]] = {}
+        for a in ep.assignments:
+            assert a.start is not None
+            if a.start <= hz:
+                by_start.setdefault(a.start, []).append(a)
+        # extension versions and the VOW answer are 301s too
+        events: list[tuple[date, int, str, Any]] = []
+        for d, group in sorted(by_start.items()):
+            events.append((d, 2, "start", group))
+        if len(base[0].versions) > 1:
+            events.append((base[0].versions[1].toewijzingsdatum, 1, "ext", None))
+        for a in extra:
+            events.append((a.versions[0].toewijzingsdatum, 1, "vow", a))
+        stops: dict[date, list[Assignment]] = {}
+        for a in ep.assignments:
+            if a.stop is not None and a.stop <= hz:
+                stops.setdefault(a.stop, []).append(a)
+        for d, group in sorted(stops.items()):
+            events.append((d, 3, "stop", group))
+        for d, _, kind, obj in sorted(events, key=lambda e: (e[0], e[1])):
+            if d > hz:
+                continue
+            if kind == "start":
+                group = obj
+                dag = d + timedelta(days=rng.randint(0, 4))
+                self.add_message("JW305", g, dag, agb, g, ("start", ep, group))
+                if dag <= self.o.extract_date:
+                    for a in group:
+                        a.start_written = True
+                        assert a.start is not None
+                        self.world.lead_assign_start.append(
+                            (agb, a.category, (a.start - a.versions[0].toewijzingsdatum).days))
+            elif kind == "ext":
+                states = []
+                for a in ep.assignments:
+                    if a.versions[0].toewijzingsdatum > d:
+                        continue
+                    states.append(self.tw_state(a, len(a.versions) - 1 if len(a.versions) > 1 else 0, False))
+                self.add_message("JW301", g, d, g, agb, ("tw", ep, states))
+            elif kind == "vow":
+                a_new = obj
+                states = [self.tw_state(a, 0, False) for a in base] + [self.tw_state(a_new, 0, True)]
+                self.add_message("JW301", g, d, g, agb, ("tw", ep, states))
+            else:
+                group = obj
+                dag = d + timedelta(days=rng.randint(0, 4))
+                self.add_message("JW307", g, dag, agb, g, ("stop", ep, group))
+                if dag <= self.o.extract_date:
+                    for a in group:
+                        a.stop_written = True

@@ -1,0 +1,122 @@
+"""Entry point: simulate a region and write iJw 3.2 zips, contracts.csv and the ground truth.
+
+Layout: ``OUT/ijw/<gemeentecode>/<year of Dagtekening>/<MSGTYPE>.zip``, one member per message
+(``<MSGTYPE>_<Identificatie>.xml``); ``OUT/ground_truth.json``; ``OUT/ground_truth_bsn_index.json``
+(client_ref -> synthetic BSN); ``OUT/contracts.csv``. Same options => byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jeugdregie.synth.catalogue import PRODUCTS, Provider, make_providers
+from jeugdregie.synth.config import SynthOptions, municipalities_for
+from jeugdregie.synth.declare import Declarer, tariff
+from jeugdregie.synth.model import Message, World
+from jeugdregie.synth.simulate import Simulator
+from jeugdregie.synth.truth import compute
+from jeugdregie.synth.xmlbuild import build
+
+#: fixed timestamp for zip members so archives are byte-identical between runs
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+Progress = Callable[[str, int, int | None], None]  # (phase, advance, total)
+
+
+@dataclass
+class Result:
+    out: Path
+    world: World
+    truth: dict[str, Any]
+    message_counts: dict[str, int]
+    providers: list[Provider]
+
+
+def simulate(opts: SynthOptions, progress: Progress | None = None) -> tuple[World, list[Provider], Simulator]:
+    prog = progress or (lambda phase, n, total: None)
+    rng = random.Random(opts.seed)
+    munis = municipalities_for(opts.scale_spec)
+    providers = make_providers(rng, opts.scale_spec.n_providers)
+    injector = None
+    if opts.inject_anomalies:
+        from jeugdregie.synth.anomalies import AnomalyInjector
+
+        injector = AnomalyInjector(rng, providers)
+        injector.before_simulation()
+    sim = Simulator(opts, rng, munis, providers, lambda n: prog("simuleren", n, None))
+    world = sim.run()
+    decl = Declarer(opts, rng, world, providers, sim.message_id, lambda n: prog("declareren", n, None))
+    if injector is not None:
+        injector.inject(sim, decl, world)
+    else:
+        decl.run()
+    return world, providers, sim
+
+
+def write_contracts(path: Path, opts: SynthOptions, providers: list[Provider], gemeenten: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["gemeente", "agb", "product_category", "product_code", "valid_from", "valid_to",
+                    "tariff_cents", "unit"])
+        for g in gemeenten:
+            for p in sorted(providers, key=lambda p: p.agb):
+                for code in sorted(p.products):
+                    if code in p.uncontracted:
+                        continue
+                    prod = PRODUCTS[code]
+                    for y in range(opts.first_year, opts.last_year + 1):
+                        t = "" if prod.tariff_cents is None else str(tariff(prod.tariff_cents, y, opts))
+                        w.writerow([g, p.agb, prod.category, code, f"{y}-01-01", f"{y}-12-31", t, prod.eenheid])
+
+
+def write_messages(out: Path, messages: list[Message], progress: Progress | None = None) -> dict[str, int]:
+    prog = progress or (lambda phase, n, total: None)
+    groups: dict[tuple[str, int, str], list[Message]] = defaultdict(list)
+    for m in messages:
+        groups[(m.gemeente, m.dagtekening.year, m.mtype)].append(m)
+    counts: Counter[str] = Counter()
+    prog("schrijven", 0, len(messages))
+    for (g, year, mtype) in sorted(groups):
+        folder = out / "ijw" / g / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        members = sorted(groups[(g, year, mtype)], key=lambda m: (m.dagtekening, m.identificatie))
+        with zipfile.ZipFile(folder / f"{mtype}.zip", "w", compression=zipfile.ZIP_DEFLATED,
+                             compresslevel=6) as zf:
+            for m in members:
+                info = zipfile.ZipInfo(f"{mtype}_{m.identificatie}.xml", date_time=ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, build(m).encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        counts[mtype] += len(members)
+        prog("schrijven", len(members), None)
+    return dict(counts)
+
+
+def generate(opts: SynthOptions, progress: Progress | None = None) -> Result:
+    out = Path(opts.out)
+    out.mkdir(parents=True, exist_ok=True)
+    world, providers, sim = simulate(opts, progress)
+    counts = write_messages(out, world.messages, progress) if opts.scale_spec.write_xml else \
+        dict(Counter(m.mtype for m in world.messages))
+    gemeenten = [m.code for m in municipalities_for(opts.scale_spec)]
+    write_contracts(out / "contracts.csv", opts, providers, gemeenten)
+    truth = compute(world, opts, counts)
+    truth["municipalities"] = gemeenten
+    truth["providers"] = [{"agb": p.agb, "name": p.name, "archetype": p.archetype, "small": p.small,
+                           "products": list(p.products)} for p in sorted(providers, key=lambda p: p.agb)]
+    (out / "ground_truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False, sort_keys=False) + "\n",
+                                           encoding="utf-8")
+    index = {c.ref: c.bsn for c in world.clients}
+    buf = io.StringIO()
+    json.dump(index, buf, indent=0)
+    (out / "ground_truth_bsn_index.json").write_text(buf.getvalue() + "\n", encoding="utf-8")
+    return Result(out, world, truth, counts, providers)
