@@ -68,7 +68,7 @@ COLUMNS: dict[str, list[str]] = {
     "declaration_response_line": ["message_key", "provider_agb", "referentie_nummer", "codes"],
     "quarantine": ["quarantine_id", "run_id", "source", "message_type", "message_id", "element_path", "rule",
                    "reason_nl", "reason_en", "level", "municipality", "provider_agb", "signed_amount_cents",
-                   "created_at"],
+                   "created_at", "item_ref", "client_id"],
     "import_run": ["run_id", "batch_id", "source", "file_sha256", "kind", "user_name", "started_at",
                    "finished_at", "status", "messages_in", "messages_stored", "messages_quarantined",
                    "messages_duplicate", "lines_in", "lines_stored", "lines_quarantined", "error"],
@@ -232,14 +232,20 @@ class Ingester:
         self.store_message(r, run_id, msg, content_hash(data))
 
     def quarantine(self, r: FileResult, run_id: str, msg: Message, findings: list[Finding], level: str,
-                   path: str, amount: int | None = None) -> None:
+                   path: str, amount: int | None = None, item: dict[str, Any] | None = None) -> None:
         h = msg.header
         first = findings[0]
+        item_ref = client = None
+        if item is not None:
+            ref = item.get("referentie_nummer") or item.get("toewijzing_nummer") or item.get("referentie_aanbieder")
+            item_ref = None if ref is None else str(ref)
+            bsn = item.get("bsn") or (msg.client or {}).get("bsn")
+            client = self.pseudonym(bsn) if bsn else None
         r.add("quarantine", (
             uuid.uuid4().hex, run_id, r.source.name, msg.message_type, h.identificatie if h else None, path,
             first.rule, "; ".join(dict.fromkeys(f.reason_nl for f in findings)),
             "; ".join(dict.fromkeys(f.reason_en for f in findings)), level,
-            h.municipality if h else None, h.provider_agb if h else None, amount, datetime.now()))
+            h.municipality if h else None, h.provider_agb if h else None, amount, datetime.now(), item_ref, client))
         r.reasons[first.title] += 1
 
     def store_message(self, r: FileResult, run_id: str, msg: Message, content_sha: str) -> None:
@@ -312,7 +318,7 @@ class Ingester:
                 amount: int | None = None) -> bool:
         fs = msg.line_findings(i) + (extra or [])
         if fs:
-            self.quarantine(r, run_id, msg, fs, "line", msg.items[i].get("_path", ""), amount)
+            self.quarantine(r, run_id, msg, fs, "line", msg.items[i].get("_path", ""), amount, item=msg.items[i])
             return False
         return True
 

@@ -54,7 +54,7 @@ def test_counts_reconcile_and_quarantine_has_reasons(any_db: Database, inputs: P
     assert st["messages"] == {"JW301": 2, "JW305": 2, "JW307": 2, "JW315": 2, "JW317": 2, "JW323": 2,
                               "JW325": 2}
     assert st["quarantined"] == int(db.query_value("SELECT count(*) FROM quarantine"))
-    q = db.query("SELECT source, message_id, element_path, rule, reason_nl, reason_en FROM quarantine "
+    q = db.query("SELECT source, message_id, element_path, rule, reason_nl, reason_en, item_ref, client_id FROM quarantine "
                  "ORDER BY rule, element_path")
     assert {r["rule"] for r in q} == {"CS003", "RS032", "TR314", "TR416", "TYPE"}
     tr416 = next(r for r in q if r["rule"] == "TR416")
@@ -62,6 +62,7 @@ def test_counts_reconcile_and_quarantine_has_reasons(any_db: Database, inputs: P
     assert tr416["message_id"] == "765432198"
     assert tr416["element_path"] == "/Bericht/Declaratie/Clienten/Client[2]/Prestaties/Prestatie[2]"
     assert "TR338" in tr416["reason_nl"] and "debit line" in tr416["reason_en"]
+    assert tr416["item_ref"] == "RN004" and tr416["client_id"] == pseudonymise("999900018", KEY)
 
 
 def test_money_reconciles_to_the_cent_with_credits(any_db: Database, inputs: Path, shared: Path) -> None:
