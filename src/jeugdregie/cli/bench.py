@@ -19,18 +19,26 @@ def register(app: typer.Typer) -> None:
 
 @bench_app.command("ingest")
 def bench_ingest(
-    data: Annotated[Path | None, typer.Option("--data", help="Map met iJw-bestanden ")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Map met iJw-bestanden (standaard: synthetische regio)")] = None,
+    scale: Annotated[str, typer.Option("--scale", help="Schaal van de synthetische regio zonder --data")] = "small",
     fmt: Annotated[str, typer.Option("--format", "-f", help="table of json")] = "table",
 ) -> None:
     """Inleessnelheid t.o.v. kale lxml-iterparse van dezelfde bytes, en piekgeheugen bij 1x en 10x invoer."""
+    import tempfile
+
     from jeugdregie.ingest.bench import run
 
     console = Console(stderr=True)
-    if data is None:
-        console.print("Geef een map met iJw-bestanden op met --data (bijv. de uitvoer van jeugdregie synth).")
-        raise typer.Exit(code=2)
-    console.print("Meten ...")
-    result = run([data / "ijw" if (data / "ijw").is_dir() else data])
+    with tempfile.TemporaryDirectory() as tmp:
+        if data is None:
+            from jeugdregie.synth.config import SynthOptions
+            from jeugdregie.synth.generator import generate
+
+            console.print(f"Synthetische regio genereren ({scale}) ...")
+            data = Path(tmp) / "region"
+            generate(SynthOptions(out=str(data), scale=scale, seed=1))
+        console.print("Meten (kale lxml-iterparse, inlezen, piekgeheugen 1x en 10x) ...")
+        result = run([data / "ijw" if (data / "ijw").is_dir() else data])
     if fmt == "json":
         print(json.dumps(result, indent=2))
         return

@@ -224,57 +224,97 @@ def _signed(amount: int | None, dc: str | None) -> int:
     return -amount if dc == "C" else amount
 
 
+#: files up to this size are parsed in one go (faster); larger ones are streamed client by client
+WHOLE_DOCUMENT_MAX_BYTES = 2 * 1024 * 1024
+
+
 def read_message(source: IO[bytes] | bytes, name: str, today: date | None = None) -> Message:
-    """Parse and validate one iJw file. Never raises for bad content: problems become findings."""
+    """Parse and validate one iJw file. Never raises for bad content: problems become findings.
+
+    Small documents (``bytes`` up to ``WHOLE_DOCUMENT_MAX_BYTES``) are parsed whole; anything else is streamed
+    with iterparse, clearing each 323/325 client after reading it, so memory stays bounded for large files.
+    Both paths run the same readers and apply the same hostile-XML protections.
+    """
     msg = Message(source=name)
     today = today or date.today()
-    root: etree._Element | None = None
-    ctx: FieldReader | None = None
     try:
-        for event, elem in safexml.iterparse(source, events=("start", "end"), tag=_EVENT_TAGS):
-            if event == "start":
-                if root is None:
-                    root = elem
-                    ns = etree.QName(elem).namespace or ""
-                    local = etree.QName(elem).localname
-                    mtype = _message_type(ns)
-                    if local == "Bericht" and ns.startswith(NS_PREFIX) and mtype is None:
-                        kind = "JW" + ns[len(NS_PREFIX):].split("/")[0]
-                        msg.message_type = kind
-                        msg.findings.append(Finding(
-                            "TYPE", "/Bericht", f"{kind} wordt niet ingelezen (alleen 301, 305, 307, 315, 317, "
-                            "323, 325)", f"{kind} is not ingested (only 301, 305, 307, 315, 317, 323, 325)"))
-                        return msg
-                    if local != "Bericht" or mtype is None:
-                        msg.findings.append(Finding(
-                            "STRUCT", f"/{local}", f"onbekend bericht (namespace '{ns}')",
-                            f"unknown message (namespace '{ns}')"))
-                        return msg
-                    msg.message_type = mtype
-                    ctx = FieldReader(msg, ns)
-                continue
-            assert ctx is not None and root is not None
-            parent = elem.getparent()
-            if elem.tag == ctx.m("Header") and parent is root:
-                _read_header(ctx, elem, today)
-            elif (msg.message_type in {"JW323", "JW325"} and elem.tag == ctx.m("Client")
-                  and parent is not None and parent.tag == ctx.m("Clienten")):
-                if msg.message_type == "JW323":
-                    _read_323_client(ctx, elem)
-                else:
-                    _read_325_client(ctx, elem)
-                elem.clear()
-                parent.remove(elem)
-            elif elem is root:
-                _read_body(ctx, root)
+        if isinstance(source, bytes) and len(source) <= WHOLE_DOCUMENT_MAX_BYTES:
+            _read_whole(msg, safexml.parse_bytes(source), today)
+        elif not _read_streaming(msg, source, today):
+            msg.findings.append(Finding("STRUCT", "/", "geen iJw-bericht (root is geen Bericht)",
+                                        "not an iJw message (root is not Bericht)"))
     except (safexml.UnsafeXMLError, safexml.XMLSyntaxError) as exc:
         msg.findings.append(Finding("XML", "/", str(exc), str(exc)))
         msg.items.clear()
-        return msg
-    if root is None:
-        msg.findings.append(Finding("STRUCT", "/", "geen iJw-bericht (root is geen Bericht)",
-                                    "not an iJw message (root is not Bericht)"))
     return msg
+
+
+def _start(msg: Message, root: etree._Element) -> FieldReader | None:
+    """Identify the message by its root; None (with a finding) when it is not one we ingest."""
+    qn = etree.QName(root)
+    ns, local = qn.namespace or "", qn.localname
+    mtype = _message_type(ns)
+    if local == "Bericht" and ns.startswith(NS_PREFIX) and mtype is None:
+        kind = "JW" + ns[len(NS_PREFIX):].split("/")[0]
+        msg.message_type = kind
+        msg.findings.append(Finding(
+            "TYPE", "/Bericht", f"{kind} wordt niet ingelezen (alleen 301, 305, 307, 315, 317, 323, 325)",
+            f"{kind} is not ingested (only 301, 305, 307, 315, 317, 323, 325)"))
+        return None
+    if local != "Bericht" or mtype is None:
+        msg.findings.append(Finding("STRUCT", f"/{local}", f"onbekend bericht (namespace '{ns}')",
+                                    f"unknown message (namespace '{ns}')"))
+        return None
+    msg.message_type = mtype
+    return FieldReader(msg, ns)
+
+
+def _read_client_of_declaration(ctx: FieldReader, client: etree._Element) -> None:
+    if ctx.msg.message_type == "JW323":
+        _read_323_client(ctx, client)
+    else:
+        _read_325_client(ctx, client)
+
+
+def _read_whole(msg: Message, root: etree._Element, today: date) -> None:
+    ctx = _start(msg, root)
+    if ctx is None:
+        return
+    header = ctx.child(root, "Header")
+    if header is not None:
+        _read_header(ctx, header, today)
+    if msg.message_type in {"JW323", "JW325"}:
+        body = ctx.child(root, "Declaratie" if msg.message_type == "JW323" else "DeclaratieAntwoord")
+        clienten = ctx.child(body, "Clienten")
+        if clienten is not None:
+            for client in clienten.iterfind(ctx.m("Client")):
+                _read_client_of_declaration(ctx, client)
+    _read_body(ctx, root)
+
+
+def _read_streaming(msg: Message, source: IO[bytes] | bytes, today: date) -> bool:
+    root: etree._Element | None = None
+    ctx: FieldReader | None = None
+    for event, elem in safexml.iterparse(source, events=("start", "end"), tag=_EVENT_TAGS):
+        if event == "start":
+            if root is None:
+                root = elem
+                ctx = _start(msg, elem)
+                if ctx is None:
+                    return True
+            continue
+        assert ctx is not None and root is not None
+        parent = elem.getparent()
+        if elem.tag == ctx.m("Header") and parent is root:
+            _read_header(ctx, elem, today)
+        elif (msg.message_type in {"JW323", "JW325"} and elem.tag == ctx.m("Client")
+              and parent is not None and parent.tag == ctx.m("Clienten")):
+            _read_client_of_declaration(ctx, elem)
+            elem.clear()
+            parent.remove(elem)
+        elif elem is root:
+            _read_body(ctx, root)
+    return root is not None
 
 
 def _message_type(ns: str) -> str | None:

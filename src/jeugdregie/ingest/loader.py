@@ -13,7 +13,6 @@ Guarantees (tested in ``ingest/tests``):
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import uuid
 from collections import Counter
@@ -223,7 +222,7 @@ class Ingester:
         return r
 
     def _process_xml(self, r: FileResult, run_id: str, data: bytes) -> None:
-        msg = read_message(io.BytesIO(data), r.source.name, today=self.today)
+        msg = read_message(data, r.source.name, today=self.today)
         if self.xsd and msg.message_type and not any(f.rule in {"XML", "TYPE", "STRUCT"} and f.line is None
                                                       for f in msg.findings):
             from jeugdregie.ijw.safexml import parse_bytes
