@@ -54,3 +54,31 @@ def test_missing_key_is_a_message_not_a_traceback(tmp_path: Path, monkeypatch: p
     r = runner.invoke(load_commands(), ["ingest", str(tmp_path), "--db", str(tmp_path / "k.duckdb")])
     assert r.exit_code == 2 and "Geen sleutel" in r.output
     assert isinstance(r.exception, SystemExit)  # a clean exit, not an uncaught MissingKeyError
+
+
+def test_wrong_xsd_dir_is_a_message(tmp_path: Path) -> None:
+    r = runner.invoke(load_commands(), ["ingest", str(tmp_path), "--xsd-dir", str(tmp_path / "none"),
+                                        "--db", str(tmp_path / "x.duckdb")])
+    assert r.exit_code == 2 and "basisschema.xsd" in r.output
+
+
+def test_demo_loads_region_population_and_suggests_only_existing_commands(tmp_path: Path) -> None:
+    app = load_commands()
+    db = str(tmp_path / "demo.duckdb")
+    r = runner.invoke(app, ["demo", "--db", db, "--out", str(tmp_path / "demo")])
+    assert r.exit_code == 0, r.output
+    assert "jeugdregie reach --year" in r.output and "jeugdregie status" in r.output
+    suggested: set[str] = set()
+    for line in r.output.split("Verder kijken")[1].splitlines():
+        text = line.strip().strip("│").strip()
+        if text.startswith("jeugdregie "):
+            suggested.add(text.split()[1])
+    from typer.main import get_command
+
+    assert suggested and suggested <= set(get_command(app).commands)  # type: ignore[attr-defined]
+    st = json.loads(runner.invoke(app, ["status", "--db", db, "--format", "json"]).stdout)
+    r2 = runner.invoke(app, ["demo", "--db", db, "--out", str(tmp_path / "demo")])
+    assert r2.exit_code == 0 and "Ingelezen: 0 bestanden" in r2.output
+    assert json.loads(runner.invoke(app, ["status", "--db", db, "--format", "json"]).stdout) == st
+    reach = json.loads(runner.invoke(app, ["reach", "--year", "2024", "--db", db, "--format", "json"]).stdout)
+    assert all(row["residents_0_22"] for row in reach["rows"])
