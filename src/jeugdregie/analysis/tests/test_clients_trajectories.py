@@ -128,8 +128,8 @@ def test_trajectories_by_referrer_provider_and_norm(any_db: Database) -> None:
     assert r["norm"]["trajectories"] == 10 and r["norm"]["cost_cents"]["mean"] == 150000
     # mean 2023 = (12 x 1,000 + 10 x 3,000 + 2 x 500) / 24 = 1,791.67 -> +19.4 % against 1,500
     assert r["mean_vs_norm"] == pytest.approx(179167 / 150000 - 1, abs=1e-4)
-    prov = {x["group_code"]: x for x in trajectories(any_db, "45A65", "2023", by="provider")["groups"]}
-    assert prov["P1"]["trajectories"] == 14 and prov["P2"]["trajectories"] == 10
+    by_prov = {x["group_code"]: x for x in trajectories(any_db, "45A65", "2023", by="provider")["groups"]}
+    assert by_prov["P1"]["trajectories"] == 14 and by_prov["P2"]["trajectories"] == 10
     # a second municipality: small groups, min and max are hidden across municipalities
     other = Lines()
     other._n = 5000
