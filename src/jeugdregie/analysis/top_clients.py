@@ -98,7 +98,7 @@ def top_clients(db: Database, period: str, municipality: str, n: int = 20,
     result: dict[str, Any] = {"period": p.label, "municipality": municipality, "n": n,
                               "approved_only": approved_only, "rows": rows, "notes": notes}
     if compare:
-        c = parse_period(compare)
+        earlier = parse_period(compare)
         before = _ranking(db, compare, municipality, approved_only, n=n)
         rank = {str(r["client_id"]): i for i, r in enumerate(before, start=1)}
         cost = {str(r["client_id"]): int(r["net"]) for r in _ranking(db, compare, municipality, approved_only,
@@ -107,9 +107,9 @@ def top_clients(db: Database, period: str, municipality: str, n: int = 20,
             row["previous_net_cents"] = cost.get(row["client_id"], 0)
             row["previous_rank"] = rank.get(row["client_id"])
         stayed = sum(1 for row in rows if row["previous_rank"] is not None)
-        result.update(compare=c.label, stayed=stayed, left=len(before) - stayed, entered=len(rows) - stayed)
-        notes.append(f"Vergeleken met {c.label}: {stayed} van de {len(rows)} cliënten stonden toen ook in de top "
-                     f"{n}; {len(before) - stayed} cliënten uit de top {n} van {c.label} staan er nu niet meer in.")
+        result.update(compare=earlier.label, stayed=stayed, left=len(before) - stayed, entered=len(rows) - stayed)
+        notes.append(f"Vergeleken met {earlier.label}: {stayed} van de {len(rows)} cliënten stonden toen ook in de top "
+                     f"{n}; {len(before) - stayed} cliënten uit de top {n} van {earlier.label} staan er nu niet meer in.")
     return result
 
 
