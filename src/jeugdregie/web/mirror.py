@@ -223,6 +223,8 @@ def run_command(path: str, args: Mapping[str, Any], db: Database, fmt: Format = 
         try:
             code = cmd.main(args=argv(params, args, fmt), prog_name=f"jeugdregie {path.replace('/', ' ')}",
                             standalone_mode=False)
+        except (ValueError, OverflowError) as exc:  # input the analysis cannot handle (e.g. year 2147483648)
+            raise CommandError(f"ongeldige invoer: {_clean(str(exc))}") from None
         except Exception as exc:  # click usage errors (BadParameter, UsageError) carry a message
             fmt_msg = getattr(exc, "format_message", None)
             if fmt_msg is None:

@@ -19,9 +19,14 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from jeugdregie.store.database import Database, connect
 from jeugdregie.web.permissions import Grant
+
+_SET_TENANT = ("SELECT set_config('jeugdregie.municipality', ?, false), "
+               "set_config('jeugdregie.municipality_sig', ?, false), set_config('jeugdregie.provider', ?, false), "
+               "set_config('jeugdregie.provider_sig', ?, false)")
 
 
 class _Pool:
@@ -62,6 +67,14 @@ class Stores:
         self.main = connect(url)  # brings the schema up to date
         self.engine = self.main.engine
         self.rls = bool(self.engine == "postgres" and tenant_url and region_url)
+        self._secret = ""
+        if self.rls:
+            from jeugdregie.store.rls import apply_rls
+
+            tenant_role, region_role = urlsplit(str(tenant_url)).username, urlsplit(str(region_url)).username
+            if not tenant_role or not region_role or tenant_role == region_role:
+                raise ValueError("web_tenant_db en web_region_db: twee verschillende rollen in de URL nodig")
+            self._secret = apply_rls(self.main, tenant_role, region_role)
         if self.engine == "postgres":
             self._admin = _Pool(url)
             self._tenant = _Pool(tenant_url or url)
@@ -70,20 +83,18 @@ class Stores:
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
-    def _from(self, pool: _Pool, setup: tuple[str, str] | None = None) -> Iterator[Database]:
+    def _from(self, pool: _Pool, setup: list[str] | None = None) -> Iterator[Database]:
         db = pool.get()
         ok = False
         try:
             if setup is not None:
-                db.execute("SELECT set_config('jeugdregie.municipality', ?, false), "
-                           "set_config('jeugdregie.provider', ?, false)", list(setup))
+                db.execute(_SET_TENANT, setup)
             yield db
             ok = True
         finally:
             if ok and setup is not None:
                 try:
-                    db.execute("SELECT set_config('jeugdregie.municipality', '', false), "
-                               "set_config('jeugdregie.provider', '', false)")
+                    db.execute(_SET_TENANT, ["", "", "", ""])
                 except Exception:  # noqa: BLE001 - a broken connection is dropped below
                     ok = False
             if ok:
@@ -114,7 +125,9 @@ class Stores:
             finally:
                 db.close()
         elif grant.scope == "tenant":
-            with self._from(self._tenant, (grant.municipality or "", grant.provider or "")) as db:
+            from jeugdregie.store.rls import tenant_settings
+
+            with self._from(self._tenant, tenant_settings(self._secret, grant.municipality, grant.provider)) as db:
                 yield db
         else:
             with self._from(self._region) as db:
