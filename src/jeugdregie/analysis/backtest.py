@@ -83,7 +83,8 @@ def summarise(points: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run(seeds: list[int], scale: str = "small", years: tuple[int, int] = (2021, 2025),
         extract: date = date(2026, 9, 30), clients_per_year: int | None = None,
-        tail: str | float | None = "exponential", progress: Any = None) -> dict[str, Any]:
+        tail: str | float | None = "exponential", progress: Any = None,
+        inject_anomalies: bool = False) -> dict[str, Any]:
     """Generate, ingest and replay one synthetic region per seed; summary over all points."""
     from jeugdregie.ingest.loader import Ingester
     from jeugdregie.store import connect
@@ -96,7 +97,7 @@ def run(seeds: list[int], scale: str = "small", years: tuple[int, int] = (2021, 
         for seed in seeds:
             out = Path(tmp) / f"r{seed}"
             generate(SynthOptions(out=str(out), scale=scale, seed=seed, years=years, extract_date=extract,
-                                  clients_per_year=clients_per_year))
+                                  clients_per_year=clients_per_year, inject_anomalies=inject_anomalies))
             truth = json.loads((out / "ground_truth.json").read_text())
             db = connect(str(Path(tmp) / f"r{seed}.duckdb"))
             try:
@@ -111,5 +112,6 @@ def run(seeds: list[int], scale: str = "small", years: tuple[int, int] = (2021, 
             if progress:
                 progress(seed, per_seed[str(seed)])
     return {"scale": scale, "years": list(years), "extract_date": extract.isoformat(), "seeds": seeds,
-            "clients_per_year": clients_per_year, "tail": tail, "summary": summarise(all_points),
+            "clients_per_year": clients_per_year, "tail": tail, "inject_anomalies": inject_anomalies,
+            "summary": summarise(all_points),
             "per_seed": per_seed, "points": all_points}

@@ -449,6 +449,8 @@ def bench_forecast(
     years: Annotated[str, typer.Option("--years", help="Zorgjaren van de regio")] = "2021-2025",
     clients: Annotated[int | None, typer.Option("--clients", help="Cliënten per jaar (overschrijft de schaal)")] = None,
     tail: Annotated[str, typer.Option("--tail", help="Staart: none, exponential of een factor")] = "exponential",
+    anomalies: Annotated[bool, typer.Option("--inject-anomalies", help="Regio's met afwijkingen (o.a. een "
+                                            "laat declarerende aanbieder)")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table of json")] = "table",
 ) -> None:
     """Backtest van de jaarprognose: MAPE op 3, 6 en 12 maanden na jaareinde en dekking van de intervallen,
@@ -463,7 +465,7 @@ def bench_forecast(
     tail_arg: str | float = tail if tail in ("none", "exponential") else float(tail)
     start = time.perf_counter()
     res = run(list(range(1, seeds + 1)), scale=scale, years=parse_years(years), clients_per_year=clients,
-              tail=tail_arg, progress=lambda s, x: console.print(
+              tail=tail_arg, inject_anomalies=anomalies, progress=lambda s, x: console.print(
                   f"seed {s}: MAPE {x['mape_all']:.2%}, dekking 80% {x['coverage_80']:.0%}, 95% {x['coverage_95']:.0%}"))
     res["seconds"] = round(time.perf_counter() - start, 1)
     if fmt == "json":
