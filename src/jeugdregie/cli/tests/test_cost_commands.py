@@ -43,6 +43,7 @@ COMMANDS = [
     ["costs", "--period", "2023", "--by", "product", "--per", "quarter"],
     ["explain", "--from", "2022", "--to", "2023", "--by", "product"],
     ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363"],
+    ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363", "--compare", "2022"],
     ["costs", "--period", "2023", "--by", "referrer", "--approved-only"],
     ["costs", "--period", "2023", "--by", "total", "--per", "month"],
     ["explain", "--from", "2022H1", "--to", "2023H1", "--by", "provider", "--approved-only"],
