@@ -3,16 +3,20 @@ declarations (IBNR), year-end forecasts and the budget monitor. Methods: docs/fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
 from jeugdregie.cli.output import Column, Table, emit
+from jeugdregie.store import Database
+
+T = TypeVar("T")
 
 
 class Grain(StrEnum):
@@ -75,6 +79,28 @@ def fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def with_db(db: str | None, fn: Callable[[Database], T]) -> T:
+    """Open the store, run ``fn`` and close it; a ValueError/OSError/ArithmeticError (bad amount) becomes a
+    Dutch message and exit code 2."""
+    try:
+        database = open_db(db)
+        try:
+            return fn(database)
+        finally:
+            database.close()
+    except (ValueError, OSError, ArithmeticError) as exc:
+        raise fail(exc) from exc
+
+
+def checked_chart_format(chart: str | None) -> str | None:
+    from jeugdregie.report.charts import chart_format
+
+    try:
+        return chart_format(chart) if chart else None
+    except ValueError as exc:
+        raise fail(exc) from exc
+
+
 def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -103,15 +129,8 @@ def triangle(
     """Ontwikkeldriehoek: zorgperiode x declaratievertraging, netto bedragen (debet min credit)."""
     from jeugdregie.analysis.triangle import triangle_export
 
-    try:
-        database = open_db(db)
-        try:
-            result = triangle_export(database, resolve_as_of(database, as_of), grain.value, by.value, municipality,
-                                     basis.value)
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise fail(exc) from exc
+    result = with_db(db, lambda d: triangle_export(d, resolve_as_of(d, as_of), grain.value, by.value, municipality,
+                                                   basis.value))
     table = Table(
         title=f"Ontwikkeldriehoek per {grain.value} ({by.value}) peildatum {result['as_of']}",
         columns=[Column("group", "groep"), Column("origin", "origin"), Column("development", "development", "int"),
@@ -189,19 +208,15 @@ def forecast(
 ) -> None:
     """Verwachte eindkosten van een zorgjaar: gedeclareerd + verwachte late declaraties (IBNR), interval, begroting."""
     from jeugdregie.analysis.forecast import forecast_year, monthly_realisation
-    from jeugdregie.report.charts import chart_format
 
-    try:
-        chart_fmt = chart_format(chart) if chart else None
-        database = open_db(db)
-        try:
-            peil = resolve_as_of(database, as_of)
-            result = forecast_year(database, year, peil, by=by.value if by else None, municipality=municipality)
-            monthly = monthly_realisation(database, year, peil, municipality=municipality) if chart else None
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise fail(exc) from exc
+    chart_fmt = checked_chart_format(chart)
+
+    def run(d: Database) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        peil = resolve_as_of(d, as_of)
+        return (forecast_year(d, year, peil, by=by.value if by else None, municipality=municipality),
+                monthly_realisation(d, year, peil, municipality=municipality) if chart else None)
+
+    result, monthly = with_db(db, run)
     cols = ([Column("group", "Groep")] if by else []) + FORECAST_COLUMNS
     title = f"Prognose zorgjaar {year}, peildatum {result['as_of']}" + (
         f", gemeente {municipality}" if municipality else "")
@@ -233,14 +248,7 @@ def budget_import(
     """Begrotingen (en vermelde realisatie) per jaar, gemeente en perceel inlezen."""
     from jeugdregie.analysis.budget import import_budget
 
-    try:
-        database = open_db(db)
-        try:
-            res = import_budget(database, path, municipality, source)
-        finally:
-            database.close()
-    except (ValueError, OSError) as exc:
-        raise fail(exc) from exc
+    res = with_db(db, lambda d: import_budget(d, path, municipality, source))
     Console(stderr=True).print(f"{res.rows} begrotingsregels ingelezen (jaren {', '.join(map(str, res.years))}); "
                                f"{res.skipped_totals} totaalregels uit de bron overgeslagen.")
 
@@ -254,14 +262,7 @@ def budget_mapping(
     """Koppeling van JZ020-productcategorieën/producten aan percelen inlezen."""
     from jeugdregie.analysis.budget import import_mapping
 
-    try:
-        database = open_db(db)
-        try:
-            n = import_mapping(database, path)
-        finally:
-            database.close()
-    except (ValueError, OSError) as exc:
-        raise fail(exc) from exc
+    n = with_db(db, lambda d: import_mapping(d, path))
     Console(stderr=True).print(f"{n} koppelingen ingelezen.")
 
 
@@ -271,11 +272,7 @@ def budget_show(municipality: MunicipalityOption = None, db: DbOption = None, fm
     """Het begrotingsregister: begroting en realisatie per perceel en jaar, met totalen (lasten)."""
     from jeugdregie.analysis.budget import budget_register
 
-    database = open_db(db)
-    try:
-        reg = budget_register(database, municipality)
-    finally:
-        database.close()
+    reg = with_db(db, lambda d: budget_register(d, municipality))
     tables = [
         Table("Begrotingsregister", [Column("municipality", "Gemeente"), Column("year", "Jaar", "int"),
                                      Column("budget_line", "Perceel"), Column("kind", "Soort"),
@@ -305,13 +302,9 @@ def budget_key(
             if not value:
                 raise ValueError(f"--share {item!r}: gebruik GEMEENTE=PERCENTAGE")
             shares[mun.strip()] = parse_share(value)
-        database = open_db(db)
-        try:
-            store_key(database, name, year, shares)
-        finally:
-            database.close()
-    except ValueError as exc:
+    except (ValueError, ArithmeticError) as exc:
         raise fail(exc) from exc
+    with_db(db, lambda d: store_key(d, name, year, shares))
     Console(stderr=True).print(f"Verdeelsleutel {name} {year}: {len(shares)} gemeenten, samen "
                                f"{float(sum(shares.values())):.4%}.")
 
@@ -330,14 +323,7 @@ def budget_allocate(
     from jeugdregie.analysis.budget import allocate_to_budget
     from jeugdregie.money import eur_to_cents
 
-    try:
-        database = open_db(db)
-        try:
-            res = allocate_to_budget(database, key, year, eur_to_cents(amount), budget_line)
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise fail(exc) from exc
+    res = with_db(db, lambda d: allocate_to_budget(d, key, year, eur_to_cents(amount), budget_line))
     emit(fmt, [Table(f"Verdeling {key} {year}", [Column("municipality", "Gemeente"), Column("share", "Aandeel", "pct"),
                                                 Column("share_exact", "Aandeel (exact)"),
                                                 Column("amount_cents", "Bedrag", "cents")], res["rows"])],
@@ -373,17 +359,9 @@ def budget_monitor(
 ) -> None:
     """Maandelijkse realisatie vs begroting met de prognose (verwachte eindkosten en 80%-interval)."""
     from jeugdregie.analysis.forecast import monthly_realisation
-    from jeugdregie.report.charts import chart_format
 
-    try:
-        chart_fmt = chart_format(chart) if chart else None
-        database = open_db(db)
-        try:
-            res = monthly_realisation(database, year, resolve_as_of(database, as_of), municipality, budget_line)
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise fail(exc) from exc
+    chart_fmt = checked_chart_format(chart)
+    res = with_db(db, lambda d: monthly_realisation(d, year, resolve_as_of(d, as_of), municipality, budget_line))
     cols = [Column("month", "Maand"), Column("declared_cents", "Gedeclareerd", "cents"),
             Column("expected_final_cents", "Verwacht eind", "cents"),
             Column("cumulative_declared_cents", "Cum. gedeclareerd", "cents"),
@@ -413,17 +391,9 @@ def lag(
     """Declaratievertraging: aandeel gedeclareerd binnen 1/3/6/12 maanden, achterstand per aanbieder, en
     declaraties per kalenderjaar voor eerdere zorgjaren."""
     from jeugdregie.analysis.lag import lag_profile
-    from jeugdregie.report.charts import chart_format
 
-    try:
-        chart_fmt = chart_format(chart) if chart else None
-        database = open_db(db)
-        try:
-            res = lag_profile(database, resolve_as_of(database, as_of), by.value, municipality)
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise fail(exc) from exc
+    chart_fmt = checked_chart_format(chart)
+    res = with_db(db, lambda d: lag_profile(d, resolve_as_of(d, as_of), by.value, municipality))
     rows = [{**r, "label": f"{r['group']} {r['name']}" if r.get("name") else r["group"]} for r in res["rows"]]
     profile = Table(f"Declaratievertraging per {by.value}, peildatum {res['as_of']}", [
         Column("label", "Groep"), Column("within_1", "Binnen 1 mnd", "pct"), Column("within_3", "Binnen 3 mnd", "pct"),
