@@ -36,7 +36,7 @@ from jeugdregie.web.accounts import User
 from jeugdregie.web.mirror import CommandError, command_help, command_params, find_command
 from jeugdregie.web.permissions import Denied
 from jeugdregie.web.registry import Section, available_routes, load_pages
-from jeugdregie.web.service import ResultCache, execute, parse_query
+from jeugdregie.web.service import ResultCache, execute, execute_analysis, parse_query
 from jeugdregie.web.stores import Stores
 
 SESSION_COOKIE = "jr_session"
@@ -123,8 +123,13 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
         return request.client.host if request.client else "onbekend"
 
     def synthetic() -> bool:
-        with stores.admin() as db:
-            return is_synthetic(db)
+        key = ("synthetic", stores.data_version())
+        hit = cache.get(key)
+        if hit is None:
+            with stores.admin() as db:
+                hit = is_synthetic(db)
+            cache.put(key, hit)
+        return bool(hit)
 
     def render(name: str, request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
         auth = ctx.get("auth")
@@ -327,13 +332,28 @@ class PageContext:
         self.stores, self.cache, self.user, self.query, self.filter_names = stores, cache, user, query, filters
         self._years: list[int] | None = None
 
+    def memo(self, name: str, key: Any, fn: Callable[[], Any]) -> Any:
+        """Cache ``fn()`` per data version under (name, key). Only for values that are derived from data the
+        user was already allowed to get (e.g. a chart of a result) or that hold no tenant data (filter lists)."""
+        full = ("memo", name, key, self.stores.data_version())
+        hit = self.cache.get(full)
+        if hit is None:
+            hit = fn()
+            self.cache.put(full, hit)
+        return hit
+
+    def _reference(self, sql: str) -> list[dict[str, Any]]:
+        def load() -> list[dict[str, Any]]:
+            with self.stores.admin() as db:
+                return db.query(sql)
+        return list(self.memo("reference", sql, load))
+
     # filters
     @property
     def years(self) -> list[int]:
         if self._years is None:
-            with self.stores.admin() as db:
-                rows = db.query("SELECT DISTINCT CAST(EXTRACT(YEAR FROM service_month) AS INTEGER) AS y "
-                                "FROM declaration_line ORDER BY 1")
+            rows = self._reference("SELECT DISTINCT CAST(EXTRACT(YEAR FROM service_month) AS INTEGER) AS y "
+                                   "FROM declaration_line ORDER BY 1")
             self._years = [int(r["y"]) for r in rows] or [date.today().year - 1]
         return self._years
 
@@ -360,16 +380,18 @@ class PageContext:
         return (self.query.get("category") or "").strip() or None
 
     def municipalities(self) -> list[dict[str, Any]]:
-        with self.stores.admin() as db:
-            return db.query("SELECT code, name FROM municipality ORDER BY code")
+        return self._reference("SELECT code, name FROM municipality ORDER BY code")
 
     def categories(self) -> list[tuple[str, str]]:
         from jeugdregie.ijw.codelists import label
 
-        with self.stores.admin() as db:
-            codes = [r["c"] for r in db.query(
-                "SELECT DISTINCT product_category AS c FROM declaration_line ORDER BY 1")]
+        codes = [r["c"] for r in self._reference(
+            "SELECT DISTINCT product_category AS c FROM declaration_line ORDER BY 1")]
         return [(c, f"{c} {label('productcategorie', c)}".strip()) for c in codes]
+
+    def chart(self, name: str, data: Any, draw: Callable[[], bytes]) -> str:
+        """An inline SVG chart, drawn once per data version for the same input ``data``."""
+        return self.memo("chart:" + name, repr(data), lambda: self.svg(draw()))  # type: ignore[no-any-return]
 
     def has(self, path: str) -> bool:
         from jeugdregie.web.registry import API_ROUTES
@@ -380,6 +402,12 @@ class PageContext:
         """The command's captured output (tables + JSON); raises Denied / CommandError like the API."""
         clean = {k.replace("_", "-"): v for k, v in args.items() if v is not None}
         return execute(self.stores, self.cache, self.user, path, clean)
+
+    def analysis(self, path: str, fn: Callable[[Any, dict[str, Any]], Any], name: str, **args: Any) -> Any:
+        """``fn(db, args)`` under the policy of API route ``path`` with ``args`` (for charts built from an
+        analysis function the route's command also uses); raises Denied like ``run``."""
+        clean = {k.replace("_", "-"): v for k, v in args.items() if v is not None}
+        return execute_analysis(self.stores, self.cache, self.user, path, clean, fn, name)
 
     def section(self, title: str, path: str, table_index: int = 0, row_filter: Callable[[dict], bool] | None = None,
                 **args: Any) -> Section:

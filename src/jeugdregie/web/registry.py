@@ -54,10 +54,12 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("users/list", "admin", cache=False),
     # commands other work adds; served as soon as the command exists
     ApiRoute("forecast", "aggregate"),
-    ApiRoute("budget", "aggregate"),
+    ApiRoute("budget/monitor", "aggregate"),
+    ApiRoute("budget/show", "aggregate"),
     ApiRoute("signals", "provider"),
     ApiRoute("provider", "provider", provider_param="agb"),
     ApiRoute("measures/list", "aggregate"),
+    ApiRoute("measures/show", "aggregate"),
     ApiRoute("report", "aggregate", cache=False),
 )
 

@@ -33,7 +33,9 @@ def kosten(ctx: Any) -> list[Section]:
     try:
         out = ctx.run("explain", **{"from": previous, "to": ctx.period, "by": "product" if cat else "category",
                                     "municipality": m})
-        svg = ctx.svg(decomposition_waterfall(out.json_obj, fmt="svg"))
+        r = out.json_obj
+        svg = ctx.chart("waterfall", (r["from"], r["to"], r["cost_from_cents"], r["cost_to_cents"], r["components"],
+                                      r.get("price_basis")), lambda: decomposition_waterfall(r, fmt="svg"))
         table = out.tables[0]
         sections.append(Section(title, chart_svg=svg, table=table, notes=list(table.notes),
                                 download=("explain", {"from": previous, "to": ctx.period,
