@@ -25,7 +25,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
 from jeugdregie.cli.common import Format
 from jeugdregie.cli.output import Table, _cell, json_default, write_csv, write_xlsx
@@ -273,6 +272,30 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
                           query=dict(request.query_params))
         return handler
 
+    def post_handler(slug: str) -> Callable[..., Any]:
+        pg = pages[slug]
+
+        async def handler(request: Request) -> Response:
+            auth = authenticate(request)
+            if auth is None or auth.via != "session":
+                return RedirectResponse("/login", status_code=303)
+            form = await request.form()
+            if not check_csrf(auth, str(form.get("csrf_token") or "")):
+                return HTMLResponse("Ongeldig formulier (CSRF).", status_code=403)
+            if auth.user.role not in pg.roles or pg.on_post is None:
+                return render("denied.html", request, status=403, auth=auth, current=pg,
+                              message="Deze pagina is niet beschikbaar voor uw rol.")
+            ctx = PageContext(stores, cache, auth.user, dict(request.query_params), pg.filters)
+            values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+            try:
+                message = pg.on_post(ctx, values) or "Opgeslagen."
+            except (Denied, CommandError) as exc:
+                message = "Niet opgeslagen: " + exc.message
+            except ValueError as exc:
+                message = f"Niet opgeslagen: {exc}"
+            return RedirectResponse(f"/{slug}?{urlencode({'melding': message})}", status_code=303)
+        return handler
+
     @app.get("/", include_in_schema=False)
     def start(request: Request) -> Response:
         auth = authenticate(request)
@@ -283,8 +306,10 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
             return render("denied.html", request, status=403, auth=auth, message="Geen pagina's voor uw rol.")
         return RedirectResponse(f"/{first.slug}", status_code=303)
 
-    for slug in pages:
+    for slug, pg in pages.items():
         app.add_api_route(f"/{slug}", page_handler(slug), methods=["GET"], include_in_schema=False)
+        if pg.on_post is not None:
+            app.add_api_route(f"/{slug}", post_handler(slug), methods=["POST"], include_in_schema=False)
 
     return app
 
@@ -435,9 +460,11 @@ class PageContext:
 
     @staticmethod
     def svg(data: bytes) -> str:
-        text = data.decode("utf-8")
-        start = text.find("<svg")
-        return Markup(text[start:]) if start >= 0 else ""  # type: ignore[return-value]
+        """A data: URI for an SVG chart, shown with <img> (the page's CSP forbids inline styles, which
+        matplotlib's SVG uses; an image keeps its own styles and gets alt text)."""
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
     @staticmethod
     def now() -> str:

@@ -82,6 +82,9 @@ class Section:
     download: tuple[str, dict[str, Any]] | None = None   # (API path, args) for the CSV/Excel links
     figures: list[tuple[str, str]] = field(default_factory=list)  # key figures: (label, formatted value)
     notes: list[str] = field(default_factory=list)
+    #: an edit form posted to the page: (name, Dutch label, current value) per field, and the button text
+    form: list[tuple[str, str, str]] | None = None
+    form_button: str = "Opslaan"
 
 
 @dataclass(frozen=True)
@@ -93,16 +96,23 @@ class Page:
     render: Callable[..., list[Section]]
     filters: tuple[str, ...] = ("period", "municipality")
     description: str = ""
+    on_post: Callable[..., str | None] | None = None
 
 
 PAGES: dict[str, Page] = {}
 
 
 def page(slug: str, title: str, roles: set[str] | frozenset[str], order: int = 50,
-         filters: tuple[str, ...] = ("period", "municipality"), description: str = "") -> Callable[..., Any]:
-    """Register a page at ``/<slug>`` (``""`` is the start page) shown in the menu to ``roles``."""
+         filters: tuple[str, ...] = ("period", "municipality"), description: str = "",
+         on_post: Callable[..., str | None] | None = None) -> Callable[..., Any]:
+    """Register a page at ``/<slug>`` shown in the menu to ``roles``.
+
+    ``on_post(ctx, form) -> message``: makes the page editable. The app accepts ``POST /<slug>`` only from a
+    logged-in session of one of ``roles`` with a valid CSRF token, calls ``on_post`` and redirects back to the
+    page (Post/Redirect/Get) with the returned Dutch message. A form on the page is a ``Section`` with
+    ``form`` fields; the template adds the CSRF token."""
     def deco(fn: Callable[..., list[Section]]) -> Callable[..., list[Section]]:
-        PAGES[slug] = Page(slug, title, frozenset(roles), order, fn, filters, description)
+        PAGES[slug] = Page(slug, title, frozenset(roles), order, fn, filters, description, on_post)
         return fn
     return deco
 
