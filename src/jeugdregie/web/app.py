@@ -449,6 +449,15 @@ class PageContext:
         return Section(title, table=table, notes=list(table.notes),
                        download=(path, {k.replace("_", "-"): v for k, v in args.items() if v is not None}))
 
+    def sections(self, title: str, path: str, **args: Any) -> list[Section]:
+        """One section per table of a command (the first with the download links)."""
+        first = self.section(title, path, **args)
+        if first.table is None:
+            return [first]
+        out = self.run(path, **args)  # cached, or (uncached routes) the same audit record again
+        rest = [Section(t.title, table=t, notes=list(t.notes)) for t in out.tables[1:]]
+        return [first, *rest]
+
     @staticmethod
     def download_query(args: dict[str, Any]) -> str:
         return urlencode([(k, "true" if v is True else v) for k, v in args.items() if v not in (None, False)])

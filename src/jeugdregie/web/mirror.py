@@ -30,7 +30,7 @@ from jeugdregie.cli.output import Emitted, capture
 from jeugdregie.store.database import Database
 
 #: options never exposed over HTTP (storage, output files, server-side input files)
-HIDDEN_OPTIONS = {"db", "fmt", "out", "chart", "from_table", "rules", "segment", "contracted", "help"}
+HIDDEN_OPTIONS = {"db", "fmt", "out", "chart", "from_table", "rules", "segment", "contracted", "thresholds", "help"}
 TRUE = {"1", "true", "ja", "yes", "on"}
 FALSE = {"0", "false", "nee", "no", "off", ""}
 

@@ -56,8 +56,10 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("forecast", "aggregate"),
     ApiRoute("budget/monitor", "aggregate"),
     ApiRoute("budget/show", "aggregate"),
-    ApiRoute("signals", "provider"),
-    ApiRoute("provider", "provider", provider_param="agb"),
+    # signals and profiles name client pseudonyms as evidence: audit-logged by the command, so never cached
+    ApiRoute("signals", "provider", cache=False),
+    ApiRoute("provider", "provider", cache=False, provider_param="agb"),
+    ApiRoute("contracts/list", "provider"),
     ApiRoute("measures/list", "aggregate"),
     ApiRoute("measures/show", "aggregate"),
     ApiRoute("report", "aggregate", cache=False),

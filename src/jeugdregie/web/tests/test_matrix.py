@@ -36,7 +36,7 @@ EXPECTED: dict[str, dict[str, dict[str, bool]]] = {
 }
 
 #: routes that show one record by number; the test region has none, so an allowed call may answer 400
-NEEDS_RECORD = {"measures/show"}
+NEEDS_RECORD = {"measures/show", "provider"}
 
 SAMPLES = {"period": "2025", "from": "2024", "to": "2025", "year": "2025", "norm-period": "2024",
            "as-of": "2026-03-31"}
