@@ -13,7 +13,7 @@ from jeugdregie.web.tests.conftest import login
 class _Scan(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
-        self.lang = None
+        self.lang: str | None = None
         self.h1 = 0
         self.labels: set[str] = set()
         self.fields: list[str] = []
