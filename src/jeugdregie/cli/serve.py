@@ -61,19 +61,10 @@ def register_bench() -> None:
         console = Console(stderr=True)
         with tempfile.TemporaryDirectory() as tmp:
             if db is None:
-                from jeugdregie.ingest.loader import Ingester
-                from jeugdregie.store import connect
-                from jeugdregie.store.meta import set_meta
-                from jeugdregie.synth.config import SynthOptions
-                from jeugdregie.synth.generator import generate
+                from jeugdregie.web.bench import small_region_store
 
                 console.print("Kleine synthetische regio genereren en inlezen ...")
-                generate(SynthOptions(out=str(Path(tmp) / "region"), scale="small", seed=1))
-                db = str(Path(tmp) / "bench.duckdb")
-                store = connect(db)
-                set_meta(store, "synthetic", "true")
-                Ingester(store, b"bench-web-key-0123456789", user="bench").run([Path(tmp) / "region" / "ijw"])
-                store.close()
+                db = str(small_region_store(Path(tmp), seed=1))
             console.print(f"{users} gebruikers, {duration:g} s ...")
             result = run(db, users=users, duration=duration, port=port)
         if fmt == "json":

@@ -32,7 +32,12 @@ from jeugdregie.settings import get_settings
 from jeugdregie.store.meta import is_synthetic
 from jeugdregie.web import accounts
 from jeugdregie.web.accounts import User
-from jeugdregie.web.mirror import CommandError, command_help, command_params, find_command
+from jeugdregie.web.mirror import (
+    CommandError,
+    command_help,
+    command_params,
+    find_command,
+)
 from jeugdregie.web.permissions import Denied
 from jeugdregie.web.registry import Section, available_routes, load_pages
 from jeugdregie.web.service import ResultCache, execute, execute_analysis, parse_query
@@ -184,33 +189,29 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
         return resp
 
     # -- JSON API ----------------------------------------------------------------------------------------
+    def run_for(request: Request, path: str, fmt: Format) -> Any:
+        """The command's output for this request, or the JSON error response (401/400/403/404)."""
+        auth = authenticate(request)
+        if auth is None:
+            return _error(401, "niet ingelogd: gebruik de sessie of Authorization: Bearer <token>")
+        try:
+            return execute(stores, cache, auth.user, path, parse_query(path, _multi(request)), fmt)
+        except Denied as exc:
+            return _error(403, exc.message)
+        except CommandError as exc:
+            return _error(exc.status, exc.message)
+
     def api_handler(path: str) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
-            auth = authenticate(request)
-            if auth is None:
-                return _error(401, "niet ingelogd: gebruik de sessie of Authorization: Bearer <token>")
-            try:
-                args = parse_query(path, _multi(request))
-                result = execute(stores, cache, auth.user, path, args)
-            except Denied as exc:
-                return _error(403, exc.message)
-            except CommandError as exc:
-                return _error(exc.status, exc.message)
-            return _json(result.json_obj)
+            result = run_for(request, path, Format.json)
+            return result if isinstance(result, Response) else _json(result.json_obj)
         return handler
 
     def download_handler(path: str, fmt: str) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
-            auth = authenticate(request)
-            if auth is None:
-                return _error(401, "niet ingelogd")
-            try:
-                args = parse_query(path, _multi(request))
-                result = execute(stores, cache, auth.user, path, args, Format(fmt))
-            except Denied as exc:
-                return _error(403, exc.message)
-            except CommandError as exc:
-                return _error(exc.status, exc.message)
+            result = run_for(request, path, Format(fmt))
+            if isinstance(result, Response):
+                return result
             name = f"{result.name}.{fmt}"
             if fmt == "csv":
                 buf = io.StringIO()

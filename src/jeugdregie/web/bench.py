@@ -31,6 +31,24 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def small_region_store(folder: Path, seed: int = 1, anomalies: bool = False) -> Path:
+    """Generate a small synthetic region in ``folder`` and ingest it into ``folder/region.duckdb`` (marked
+    synthetic). Used by ``bench web``, the screenshots and the web tests."""
+    from jeugdregie.ingest.loader import Ingester
+    from jeugdregie.store import connect
+    from jeugdregie.store.meta import set_meta
+    from jeugdregie.synth.config import SynthOptions
+    from jeugdregie.synth.generator import generate
+
+    generate(SynthOptions(out=str(folder / "region"), scale="small", seed=seed, inject_anomalies=anomalies))
+    path = folder / "region.duckdb"
+    db = connect(str(path))
+    set_meta(db, "synthetic", "true")
+    Ingester(db, b"synthetic-demo-key-0123456789", user="synth").run([folder / "region" / "ijw"])
+    db.close()
+    return path
+
+
 def prepare(db_path: str) -> tuple[str, str, str, int]:
     """Create the bench user; returns (email, password, municipality, year)."""
     from jeugdregie.store import connect

@@ -20,21 +20,6 @@ SHOTS = [("gemeente", "overzicht", "/overzicht"), ("gemeente", "kosten", "/koste
          ("beheer", "auditlog", "/auditlog")]
 
 
-def small_region(tmp: Path) -> Path:
-    from jeugdregie.ingest.loader import Ingester
-    from jeugdregie.store import connect
-    from jeugdregie.store.meta import set_meta
-    from jeugdregie.synth.config import SynthOptions
-    from jeugdregie.synth.generator import generate
-
-    generate(SynthOptions(out=str(tmp / "region"), scale="small", seed=1, inject_anomalies=True))
-    db = connect(str(tmp / "shots.duckdb"))
-    set_meta(db, "synthetic", "true")
-    Ingester(db, b"screenshot-key-0123456789", user="demo").run([tmp / "region" / "ijw"])
-    db.close()
-    return tmp / "shots.duckdb"
-
-
 def take(db_path: Path, out: Path) -> list[Path]:
     from jeugdregie.store import connect
     from jeugdregie.web.accounts import AccountError, add_user, set_password
@@ -79,7 +64,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("JEUGDREGIE_SESSION_KEY", secrets.token_hex(16))
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(args.db) if args.db else small_region(Path(tmp))
+        from jeugdregie.web.bench import small_region_store
+
+        db = Path(args.db) if args.db else small_region_store(Path(tmp), seed=1, anomalies=True)
         for path in take(db, Path(args.out)):
             print(path)
 

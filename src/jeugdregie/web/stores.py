@@ -111,27 +111,23 @@ class Stores:
                 db.close()
 
     @contextlib.contextmanager
-    def admin(self) -> Iterator[Database]:
+    def _cursor(self) -> Iterator[Database]:
+        db = _duck_cursor(self.main)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def admin(self) -> contextlib.AbstractContextManager[Database]:
         """Accounts, sessions, audit log (owner connection)."""
-        if self.engine == "duckdb":
-            db = _duck_cursor(self.main)
-            try:
-                yield db
-            finally:
-                db.close()
-        else:
-            with self._from(self._admin) as db:
-                yield db
+        return self._cursor() if self.engine == "duckdb" else self._from(self._admin)
 
     @contextlib.contextmanager
     def scoped(self, grant: Grant) -> Iterator[Database]:
         """The connection an analysis runs on for this grant."""
         if self.engine == "duckdb":
-            db = _duck_cursor(self.main)
-            try:
+            with self._cursor() as db:
                 yield db
-            finally:
-                db.close()
         elif grant.scope == "tenant":
             from jeugdregie.store.rls import tenant_settings
 
