@@ -19,22 +19,28 @@ def register(app: typer.Typer) -> None:
 
 
 def top_clients_table(r: dict[str, Any]) -> Table:
-    cols = [Column("client_id", "Pseudoniem"), Column("age", "Leeftijd", "int"), Column("municipality", "Gemeente"),
+    # the municipality is in the title (always the own municipality); it stays in JSON and per row in Excel
+    cols = [Column("rank", "#", "int"), Column("client_id", "Pseudoniem"), Column("age", "Leeftijd", "int"),
             Column("net_cents", "Kosten", "cents"), Column("products", "Producten", "int"),
             Column("providers", "Aanbieders", "int"), Column("categories", "Categorieën", "int"),
-            Column("youth_protection_nl", "Jeugdbescherming/-reclassering"),
+            Column("youth_protection_nl", "JB/JR (47/48)"),
             Column("months_in_care", "Maanden in zorg", "int"), Column("stacking_nl", "Stapeling"),
             Column("stacking_months", "Maanden gestapeld", "int")]
-    rows = [{**x, "youth_protection_nl": "ja" if x["youth_protection"] else "nee",
-             "stacking_nl": "ja" if x["stacking"] else "nee"} for x in r["rows"]]
+    if r.get("compare"):
+        cols += [Column("previous_net_cents", f"Kosten {r['compare']}", "cents"),
+                 Column("previous_rank", f"# {r['compare']}", "int")]
+    rows = [{**x, "rank": i, "youth_protection_nl": "ja" if x["youth_protection"] else "nee",
+             "stacking_nl": "ja" if x["stacking"] else "nee"} for i, x in enumerate(r["rows"], start=1)]
     return Table(title=f"Duurste {r['n']} cliënten {r['period']} gemeente {r['municipality']}", columns=cols,
-                 rows=rows, notes=r["notes"])
+                 rows=rows, notes=[*r["notes"], "JB/JR = jeugdbescherming of jeugdreclassering betrokken."])
 
 
 def top_clients(
     period: Annotated[str, typer.Option("--period", help="Zorgperiode: 2023, 2023H1, 2023Q2 of 2023-04")],
     municipality: Annotated[str, typer.Option("--municipality", help="Eigen gemeente (CBS-code), verplicht")],
     n: Annotated[int, typer.Option("--n", help="Aantal cliënten")] = 20,
+    compare: Annotated[str | None, typer.Option("--compare", help="Vergelijk met een eerdere periode, bijv. 2022")]
+    = None,
     approved_only: Annotated[bool, typer.Option("--approved-only", help="Alleen toegekende declaraties")] = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -42,13 +48,14 @@ def top_clients(
 ) -> None:
     """De duurste cliënten van de eigen gemeente (gepseudonimiseerd, vastgelegd in het auditlog)."""
     from jeugdregie.analysis.top_clients import top_clients_logged
-    from jeugdregie.settings import get_settings
+    from jeugdregie.store.audit import current_actor
 
     try:
         database = open_db(db)
         try:
-            result = top_clients_logged(database, get_settings().user, period, municipality, n, approved_only,
-                                        action="export" if fmt in (Format.csv, Format.xlsx) or out else "view")
+            result = top_clients_logged(database, current_actor(), period, municipality, n, approved_only,
+                                        action="export" if fmt in (Format.csv, Format.xlsx) or out else "view",
+                                        compare=compare)
         finally:
             database.close()
     except ValueError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
 
@@ -15,8 +16,10 @@ from jeugdregie.analysis.whatif import duration_norm_store
 from jeugdregie.store.database import Database
 
 
-def _store(db: Database) -> None:
+def _store(db: Database, extra: Callable[[Lines], None] | None = None) -> None:
     b = Lines()
+    if extra is not None:
+        extra(b)
     # c1: two products at two providers in March (stacking), youth protection in April
     b.line("c1", date(2023, 3, 1), "45A01", 300000, provider="P1")
     b.line("c1", date(2023, 3, 1), "43A02", 500000, unit="14", provider="P2")
@@ -46,6 +49,23 @@ def test_top_clients(any_db: Database) -> None:
     assert top_clients(any_db, "2023", "0363", n=1)["rows"][0]["client_id"] == "c1"
     with pytest.raises(ValueError, match="gemeente"):
         top_clients(any_db, "2023", "", n=5)
+
+
+def test_top_clients_compare_with_an_earlier_period(any_db: Database) -> None:
+    def earlier(b: Lines) -> None:
+        b.line("c2", date(2022, 5, 1), "45A01", 400000, provider="P1")  # c2: rank 2 in 2022
+        b.line("c7", date(2022, 5, 1), "45A01", 800000, provider="P1")  # c7: rank 1 in 2022, gone in 2023
+        b.line("c8", date(2022, 5, 1), "45A01", 100000, provider="P1")  # c8: rank 3 in 2022, outside the top 2
+
+    _store(any_db, earlier)
+    r = top_clients_logged(any_db, "tester", "2023", "0363", n=2, compare="2022")
+    rows = {x["client_id"]: x for x in r["rows"]}
+    assert rows["c1"]["previous_rank"] is None and rows["c1"]["previous_net_cents"] == 0
+    assert rows["c2"]["previous_rank"] == 2 and rows["c2"]["previous_net_cents"] == 400000
+    assert (r["compare"], r["stayed"], r["left"], r["entered"]) == ("2022", 1, 1, 1)
+    assert "Vergeleken met 2022" in r["notes"][-1]
+    entry = any_db.query("SELECT filters FROM audit_log")[0]
+    assert json.loads(entry["filters"])["compare"] == "2022"
 
 
 def test_top_clients_is_audit_logged(any_db: Database) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ COMMANDS = [
     ["costs", "--period", "2023", "--by", "product", "--per", "quarter"],
     ["explain", "--from", "2022", "--to", "2023", "--by", "product"],
     ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363"],
+    ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363", "--compare", "2022"],
     ["costs", "--period", "2023", "--by", "referrer", "--approved-only"],
     ["costs", "--period", "2023", "--by", "total", "--per", "month"],
     ["explain", "--from", "2022H1", "--to", "2023H1", "--by", "provider", "--approved-only"],
@@ -75,9 +77,25 @@ def test_explain_store_json_and_chart(store: str, tmp_path: Path) -> None:
     assert r["total_change_cents"] == sum(r["components"].values())
     assert r["total_change_cents"] == 11 * (126000 + 5000) - 10 * (100000 + 5000)
     assert chart.read_text().lstrip().startswith("<?xml")
+    xlsx = tmp_path / "e.xlsx"
+    _run("explain", "--from", "2022", "--to", "2023", "--db", store, "-f", "xlsx", "-o", str(xlsx))
+    summary = load_workbook(xlsx).worksheets[1]
+    cells = [[c.value for c in row] for row in summary.iter_rows(min_row=2, max_row=6)]
+    assert [c[0] for c in cells] == ["Aantal cliënten (volume)", "Eenheden per cliënt (intensiteit)",
+                                     "Prijs per eenheid (prijs)", "Verschuiving tussen groepen (mix)", "Totaal verschil"]
+    assert sum(Decimal(str(c[1])) for c in cells[:4]) == Decimal(str(cells[4][1])) == Decimal(r["total_change_cents"]) / 100
+    assert cells[4][2] == 1.0
     trend = tmp_path / "t.png"
     _run("costs", "--period", "2023", "--db", store, "--chart", str(trend))
     assert trend.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_explain_defaults_to_the_same_period_a_year_earlier(store: str) -> None:
+    r = json.loads(_run("explain", "--to", "2023H1", "--db", store, "-f", "json"))
+    assert (r["from"], r["to"]) == ("2022H1", "2023H1")
+    assert r["total_change_cents"] == 11 * (126000 + 5000) - 10 * (100000 + 5000)
+    result = runner.invoke(load_commands(), ["explain", "--db", store])
+    assert result.exit_code == 2 and "--to" in result.output
 
 
 def test_top_clients_requires_municipality_and_logs(store: str) -> None:
