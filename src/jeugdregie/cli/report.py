@@ -31,13 +31,18 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-def report(period: PeriodOpt, municipality: MunicipalityOpt,
-           out: Annotated[str, typer.Option("--out", "-o", help="HTML-bestand")],
-           pdf: Annotated[str | None, typer.Option("--pdf", help="Ook als PDF naar dit bestand")] = None,
+def report(period: Annotated[str, typer.Option("--period", "-p", help="Halfjaar (2024H1) of jaar (2024)")],
+           municipality: Annotated[str | None, typer.Option("--municipality", "-m", help="CBS-gemeentecode "
+                                                            "(standaard: de enige gemeente in de gegevens, "
+                                                            "anders de hele regio)")] = None,
+           out: Annotated[str | None, typer.Option("--out", "-o", help="HTML-bestand")] = None,
+           pdf: Annotated[Path | None, typer.Option("--pdf", help="Ook als PDF naar dit bestand")] = None,
            as_of: Annotated[str | None, typer.Option("--as-of", help="Peildatum JJJJ-MM-DD (standaard: laatste "
                                                                       "declaratie in de gegevens)")] = None,
-           db: DbOption = None) -> None:
-    """Halfjaarrapportage voor de raad: kosten, verklaring, prognose, signalen, toegang en maatregelen."""
+           fmt: FormatOption = Format.table, db: DbOption = None) -> None:
+    """Halfjaar- of jaarrapportage voor de raad: kosten, verklaring, prognose, signalen, toegang en maatregelen.
+
+    Met --out (en --pdf) wordt het document geschreven; --format json geeft de inhoud (zonder grafieken)."""
     from jeugdregie.measures.model import MeasureError
     from jeugdregie.report import halfyear, html
     from jeugdregie.report import pdf as pdfmod
@@ -47,12 +52,19 @@ def report(period: PeriodOpt, municipality: MunicipalityOpt,
             rep = halfyear.build(database, period, municipality, date.fromisoformat(as_of) if as_of else None)
         except (MeasureError, ValueError) as exc:
             _fail(exc)
-    Path(out).write_text(html.render(rep), encoding="utf-8")
-    msg = f"Rapportage geschreven: {out}"
+    written = []
+    if out:
+        Path(out).write_text(html.render(rep), encoding="utf-8")
+        written.append(out)
     if pdf:
-        _data, pages = pdfmod.render(rep, pdf)
-        msg += f" en {pdf} ({pages} pagina's)"
-    Console(stderr=True).print(msg)
+        _data, pages = pdfmod.render(rep, pdf)  # a Path: never exposed by the web API
+        written.append(f"{pdf} ({pages} pagina's)")
+    if written:
+        Console(stderr=True).print("Rapportage geschreven: " + ", ".join(written))
+    if fmt == Format.json or not written:
+        rows = [{"section": s.title, "text": p} for s in rep.sections for p in s.paragraphs]
+        emit(fmt, [Table(rep.title, [Column("section", "Paragraaf"), Column("text", "Tekst")], rows)],
+             json_obj=rep.to_dict(), default_name="rapportage")
 
 
 @narrative_app.command("add")

@@ -19,7 +19,8 @@ from typing import Any
 from jeugdregie.analysis import effect
 from jeugdregie.analysis.service_periods import parse_period, previous
 from jeugdregie.measures import register
-from jeugdregie.measures.periods import half_bounds, half_label, parse_half
+from jeugdregie.measures.periods import due_key, parse_half, period_bounds, report_period
+from jeugdregie.measures.periods import period_label as half_label
 from jeugdregie.money import format_date, format_eur, format_int, format_pct
 from jeugdregie.report import charts
 from jeugdregie.report.narratives import Narrative, latest
@@ -60,9 +61,12 @@ class Section:
     subsections: list[Section] = field(default_factory=list)
 
 
+REGION = "regio"  # narrative key and label when the report covers every municipality in the store
+
+
 @dataclass
 class Report:
-    municipality: str
+    municipality: str | None
     municipality_name: str
     period: str
     period_label: str
@@ -72,7 +76,26 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"Halfjaarrapportage jeugdhulp {self.period_label}"
+        kind = "Jaarrapportage" if report_period(self.period)[1] is None else "Halfjaarrapportage"
+        return f"{kind} jeugdhulp {self.period_label.removeprefix('jaar ')}"
+
+    @property
+    def scope(self) -> str:
+        if self.municipality is None:
+            return "Regio: alle gemeenten in de gegevens"
+        return f"Gemeente {self.municipality_name} ({self.municipality})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (charts by caption only), for ``jeugdregie report --format json`` and the web API."""
+        def sec(s: Section) -> dict[str, Any]:
+            return {"key": s.key, "title": s.title, "paragraphs": s.paragraphs,
+                    "tables": [{"title": t.title, "headers": t.headers, "rows": t.rows} for t in s.tables],
+                    "charts": [c.caption for c in s.charts], "notes": s.notes,
+                    "narrative": s.narrative.as_dict() if s.narrative else None,
+                    "subsections": [sec(u) for u in s.subsections]}
+        return {"title": self.title, "municipality": self.municipality, "municipality_name": self.municipality_name,
+                "period": self.period, "as_of": self.as_of.isoformat(), "synthetic": self.synthetic,
+                "sections": [sec(s) for s in self.sections]}
 
 
 def _pct_change(a: int, b: int) -> str:
@@ -88,21 +111,32 @@ def _signed(c: int) -> str:
 def data_as_of(db: Database, period: str) -> date:
     """Reference date: the latest declaration date in the store (the end of the period when there is none)."""
     v = db.query_value("SELECT MAX(declaration_date) FROM declaration_line")
-    return v if v is not None else half_bounds(period)[1]
+    return v if v is not None else period_bounds(period)[1]
 
 
-def municipality_name(db: Database, code: str) -> str:
+def municipality_name(db: Database, code: str | None) -> str:
+    if code is None:
+        return "alle gemeenten"
     name = db.query_value("SELECT name FROM municipality WHERE code = ?", [code])
     return str(name) if name else code
 
 
-def build(db: Database, period: str, municipality: str, as_of: date | None = None) -> Report:
+def default_municipality(db: Database) -> str | None:
+    """The only municipality in the data (e.g. a municipality's own scoped store), else None (region)."""
+    codes = [r["m"] for r in db.query("SELECT DISTINCT municipality AS m FROM declaration_line")]
+    return str(codes[0]) if len(codes) == 1 else None
+
+
+def build(db: Database, period: str, municipality: str | None = None, as_of: date | None = None) -> Report:
+    """The report for a half-year ('2024H1') or a year ('2024'); without municipality: the only one in the
+    data, or the whole region."""
     period = period.strip().upper()
-    parse_half(period)
+    report_period(period)
     as_of = as_of or data_as_of(db, period)
+    municipality = municipality or default_municipality(db)
     from jeugdregie.store.meta import is_synthetic
 
-    notes = latest(db, municipality, period)
+    notes = latest(db, municipality or REGION, period)
     builders: list[Callable[[], Section]] = [
         lambda: _costs(db, period, municipality),
         lambda: _decomposition(db, period, municipality),
@@ -123,13 +157,14 @@ def build(db: Database, period: str, municipality: str, as_of: date | None = Non
 
 
 # -- costs -------------------------------------------------------------------------------------------
-def _costs(db: Database, period: str, municipality: str) -> Section:
+def _costs(db: Database, period: str, municipality: str | None) -> Section:
     from jeugdregie.analysis.costs import cost_overview
 
     sec = Section("kosten", SECTION_KEYS["kosten"])
-    y, h = parse_half(period)
-    first = f"{y - 2}H{h}"
-    trend = cost_overview(db, f"{first}-{period}", by="total", per="half", municipality=municipality)
+    y, h = report_period(period)
+    first = f"{y - 2}" if h is None else f"{y - 2}H{h}"
+    trend = cost_overview(db, f"{first}-{period}", by="total", per="year" if h is None else "half",
+                          municipality=municipality)
     totals = {t["period"]: t for t in trend["totals"]}
     prev = previous(parse_period(period)).label
     cur_t, prev_t = totals.get(period), totals.get(prev)
@@ -148,9 +183,10 @@ def _costs(db: Database, period: str, municipality: str) -> Section:
         sec.paragraphs.append(f"De netto kosten jeugdhulp over het {half_label(period)} zijn {format_eur(cur)} "
                               f"voor {format_int(cur_t['clients'])} cliënten.")
     labels = [t["period"] for t in trend["totals"]]
-    sec.charts.append(Chart("Netto kosten per halfjaar (periode van levering)", charts.trend(
+    per = "jaar" if h is None else "halfjaar"
+    sec.charts.append(Chart(f"Netto kosten per {per} (periode van levering)", charts.trend(
         labels, {"Netto kosten": [int(t["net_cents"]) for t in trend["totals"]]},
-        title="Netto kosten per halfjaar")))
+        title=f"Netto kosten per {per}")))
     by_cat_now = cost_overview(db, period, by="category", municipality=municipality)["rows"]
     by_cat_prev = {r["group"]: r for r in cost_overview(db, prev, by="category", municipality=municipality)["rows"]}
     rows = []
@@ -189,7 +225,7 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def _decomposition(db: Database, period: str, municipality: str) -> Section:
+def _decomposition(db: Database, period: str, municipality: str | None) -> Section:
     from jeugdregie.analysis.cost_change import explain_store
 
     sec = Section("verklaring", SECTION_KEYS["verklaring"])
@@ -214,11 +250,11 @@ def _decomposition(db: Database, period: str, municipality: str) -> Section:
 
 
 # -- forecast ----------------------------------------------------------------------------------------
-def _forecast(db: Database, period: str, municipality: str, as_of: date) -> Section:
+def _forecast(db: Database, period: str, municipality: str | None, as_of: date) -> Section:
     from jeugdregie.analysis.forecast import forecast_year, monthly_realisation
 
     sec = Section("prognose", SECTION_KEYS["prognose"])
-    year, _h = parse_half(period)
+    year, _h = report_period(period)
     try:
         f = forecast_year(db, year, as_of, municipality=municipality)
     except ValueError as exc:
@@ -271,7 +307,7 @@ def signals_module() -> Any | None:
         return None
 
 
-def _signals(db: Database, period: str, municipality: str, top: int = 10) -> Section:
+def _signals(db: Database, period: str, municipality: str | None, top: int = 10) -> Section:
     sec = Section("signalen", SECTION_KEYS["signalen"])
     mod = signals_module()
     if mod is None:
@@ -298,7 +334,7 @@ def _signals(db: Database, period: str, municipality: str, top: int = 10) -> Sec
 
 
 # -- access and flow ---------------------------------------------------------------------------------
-def _access(db: Database, period: str, municipality: str) -> Section:
+def _access(db: Database, period: str, municipality: str | None) -> Section:
     from jeugdregie.analysis.access import flows, outcomes, referrals, waiting
 
     sec = Section("toegang", SECTION_KEYS["toegang"])
@@ -357,15 +393,14 @@ def _access(db: Database, period: str, municipality: str) -> Section:
 
 
 # -- measures ----------------------------------------------------------------------------------------
-def _measures(db: Database, period: str, municipality: str, notes: dict[str, Narrative]) -> Section:
+def _measures(db: Database, period: str, municipality: str | None, notes: dict[str, Narrative]) -> Section:
     sec = Section("maatregelen", SECTION_KEYS["maatregelen"])
     measures = register.list_measures(db, municipality)
     if not measures:
-        sec.paragraphs.append("Er zijn voor deze gemeente geen maatregelen in het register opgenomen.")
+        sec.paragraphs.append("Er zijn geen maatregelen in het register opgenomen.")
         return sec
-    y, _h = parse_half(period)
     due = [(m, c) for m in measures for c in m.checkpoints
-           if c.period and not c.done and _half_key(c.period) <= _half_key(period)]
+           if c.period and not c.done and parse_half(c.period) <= due_key(period)]
     running = [m for m in measures if m.status == "in uitvoering"]
     sec.paragraphs.append(
         f"Het register bevat {len(measures)} maatregelen en actielijnen, waarvan {len(running)} in uitvoering. "
@@ -415,10 +450,6 @@ def _measures(db: Database, period: str, municipality: str, notes: dict[str, Nar
                                                             money=res.unit == "cents")))
         sec.subsections.append(sub)
     return sec
-
-
-def _half_key(p: str) -> tuple[int, int]:
-    return parse_half(p)
 
 
 def _accountability(period: str, as_of: date) -> Section:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jeugdregie.measures.periods import parse_half
+from jeugdregie.measures.periods import report_period
 from jeugdregie.store.database import Database
 
 MAX_LENGTH = 20_000
@@ -40,7 +40,7 @@ class Narrative:
 def add_narrative(db: Database, municipality: str, period: str, indicator: str, body: str, author: str,
                   expected_version: int | None = None, written_at: datetime | None = None) -> Narrative:
     """Store a new version of the narrative; ``expected_version`` guards against overwriting someone else."""
-    parse_half(period)
+    report_period(period)
     text = body.strip()
     if not text:
         raise NarrativeError("de tekst is leeg")

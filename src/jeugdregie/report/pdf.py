@@ -108,7 +108,7 @@ def render(report: Report, path: str | Path | None = None) -> tuple[bytes, int]:
                             author="jeugdregie", creator="jeugdregie", invariant=1)
     width = A4[0] - 32 * mm
     story: list[Any] = [_p(report.title, st["title"]),
-                        _p(f"Gemeente {report.municipality_name} ({report.municipality}) · periode {report.period} · "
+                        _p(f"{report.scope} · periode {report.period} · "
                            f"peildatum {format_date(report.as_of)}", st["body"]), Spacer(1, 4 * mm)]
     if report.synthetic:
         story.append(_p("Deze rapportage is gemaakt met synthetische (verzonnen) gegevens en beschrijft geen echte "

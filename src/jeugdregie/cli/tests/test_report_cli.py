@@ -30,6 +30,12 @@ def test_report_and_narratives(region_template: Path, tmp_path: Path) -> None:  
     assert r.exit_code == 0, r.output
     assert "Meer verwijzingen via de huisarts." in out.read_text(encoding="utf-8")
     assert pdf.read_bytes().startswith(b"%PDF")
+    r = runner.invoke(app, ["report", "--period", "2024", "--format", "json", "--db", db])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["municipality"] is None and data["title"] == "Jaarrapportage jeugdhulp 2024"
+    assert [s["key"] for s in data["sections"]][:3] == ["samenvatting", "kosten", "verklaring"]
+    assert "De netto kosten jeugdhulp over het jaar 2024" in data["sections"][1]["paragraphs"][0]
     r = runner.invoke(app, ["report", "--period", "2024Q1", "--municipality", "0603", "--out", str(out),
                             "--db", db])
     assert r.exit_code == 2 and "halfjaar" in r.output
