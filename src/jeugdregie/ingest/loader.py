@@ -153,13 +153,14 @@ class Ingester:
     """Loads iJw files (and CSV/Excel exports) into a store. One instance per ``ingest`` command."""
 
     def __init__(self, db: Database, key: bytes, user: str = "onbekend", xsd_dir: Path | None = None,
-                 today: date | None = None, chunk_files: int = 500) -> None:
+                 today: date | None = None, chunk_files: int = 2000, chunk_rows: int = 50_000) -> None:
         self.db = db
         self.pseudonym = Pseudonymiser(key)
         self.user = user
         self.xsd = XsdValidator(xsd_dir) if xsd_dir else None
         self.today = today or date.today()
         self.chunk_files = chunk_files
+        self.chunk_rows = chunk_rows
         self.batch_id = uuid.uuid4().hex
         self._load_known()
 
@@ -188,20 +189,23 @@ class Ingester:
 
     # -- public API -------------------------------------------------------------------------------
     def run(self, paths: Iterable[Path], on_file: Callable[[Source, FileResult], None] | None = None,
-            sources: list[Source] | None = None) -> IngestSummary:
+            sources: Iterable[Source] | None = None) -> IngestSummary:
         summary = IngestSummary()
         pending: list[FileResult] = []
+        pending_rows = 0  # bounded buffer: flush after chunk_files files or chunk_rows rows
         for src in sources if sources is not None else iter_sources(list(paths)):
             result = self.process(src)
             if result.status == "loaded":
                 pending.append(result)
+                pending_rows += sum(len(rows) for rows in result.rows.values()) + len(result.clients)
             else:
                 summary.merge(result)
             if on_file:
                 on_file(src, result)
-            if len(pending) >= self.chunk_files:
+            if len(pending) >= self.chunk_files or pending_rows >= self.chunk_rows:
                 self._flush(pending, summary)
                 pending = []
+                pending_rows = 0
         self._flush(pending, summary)
         if self.db.engine == "postgres" and summary.files > summary.files_failed:
             self.db.execute("ANALYZE")  # fresh planner statistics: analyses join large, just-loaded tables
