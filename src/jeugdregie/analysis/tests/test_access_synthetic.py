@@ -7,6 +7,7 @@ the whole chain (messages -> ingest -> SQL -> analysis) on both engines.
 
 from __future__ import annotations
 
+import csv
 import json
 import statistics
 from collections import Counter, defaultdict
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from jeugdregie.analysis.access import flows, lists, outcomes, referrals, waiting
+from jeugdregie.analysis.access import contracts, flows, lists, outcomes, referrals, waiting
 from jeugdregie.analysis.access import rules as rulefiles
 from jeugdregie.analysis.calendar import add_months, birthday, month_end
 from jeugdregie.analysis.service_periods import ServicePeriod, parse_period
@@ -188,6 +189,10 @@ def test_referrals_count_new_assignments_per_referrer(any_db: Database, region: 
     rep = referrals.referrals(any_db, p)
     recs = sorted(region.care, key=lambda r: (r["assigned_start"], r["nummer"]))
     expected: Counter[tuple[str, str]] = Counter()
+    new_by_ref: Counter[str] = Counter()
+    uncontracted_by_ref: Counter[str] = Counter()
+    with (region.out / "contracts.csv").open(encoding="utf-8") as fh:
+        contracted = {(c["gemeente"], c["agb"], c["product_code"], c["valid_from"][:4]) for c in csv.DictReader(fh)}
     for r in recs:
         if not p.contains(r["assigned_start"]):
             continue
@@ -200,6 +205,9 @@ def test_referrals_count_new_assignments_per_referrer(any_db: Database, region: 
         ref = {"JW315": r["referrer"], "JW317": "wijziging_317"}.get(r["answers"], "zonder_315")
         half = f"{r['assigned_start'].year}H{1 if r['assigned_start'].month <= 6 else 2}"
         expected[(half, ref)] += 1
+        new_by_ref[ref] += 1
+        key = (r["municipality"], r["provider_agb"], r["product_code"], str(r["assigned_start"].year))
+        uncontracted_by_ref[ref] += key not in contracted
     got = {(t["half_year"], t["referrer_type"]): t["new_assignments"] for t in rep.trend}
     assert got == dict(expected)
     total = sum(expected.values())
@@ -208,3 +216,9 @@ def test_referrals_count_new_assignments_per_referrer(any_db: Database, region: 
     assert lta > 0 and any(r["lta_share"] for r in rep.by_referrer)
     seg = rep.complex_segment
     assert seg["new_assignments"] == total and 0 < seg["share"] < 1
+    # without a contract list the synthetic 315s carry no Raamcontract: the share is unknown
+    assert all(r["non_contracted_share"] is None for r in rep.by_referrer)
+    with_list = referrals.referrals(any_db, p, contracted=contracts.read_file(region.out / "contracts.csv"))
+    got_share = {r["referrer_type"]: r["non_contracted_share"] for r in with_list.by_referrer}
+    assert got_share == {k: uncontracted_by_ref[k] / n for k, n in new_by_ref.items()}
+    assert sum(uncontracted_by_ref.values()) > 0
