@@ -50,6 +50,7 @@ def flows_cmd(
         Table(f"Stromen {p.label}, {scope_label(gm)}: per categorie", [*grp, *FLOW_COLS], res.by_category,
               [*res.notes, *suppression_note(res.suppressed)]),
         Table("Verblijf (residentieel)", [*grp, *FLOW_COLS], res.residential),
+        Table("Per toegangspartner (verwijzer)", [Column("label", "Verwijzer"), *FLOW_COLS], res.by_referrer),
         Table("Actieve cliënten per maand", [Column("month", "Maand", "date"), Column("clients", "Cliënten", "int"),
                                             Column("residential_clients", "Waarvan verblijf", "int")], res.active),
         Table(f"Herinstroom binnen {re['months']} maanden", [
@@ -58,7 +59,7 @@ def flows_cmd(
             Column("heavier_share_of_reentries", "Zwaarder (van herinstroom)", "pct"),
             Column("heavier_share_of_ended", "Zwaarder (van beëindigd)", "pct")], [re]),
     ]
-    obj = {"period": p.label, "municipality": gm, "rows": res.by_category, "residential": res.residential,
+    obj = {"period": p.label, "municipality": gm, "rows": res.by_category, "residential": res.residential, "by_referrer": res.by_referrer,
            "active_per_month": res.active, "reentry": re, "suppressed": res.suppressed}
     emit(fmt, tables, json_obj=obj, out=out, default_name=f"stromen_{p.label}")
 

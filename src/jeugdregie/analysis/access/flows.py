@@ -18,6 +18,9 @@ after the latest end so far. For a period:
 
 Identity: eind = begin + instroom + door_in - door_uit - uitstroom (tested).
 
+Per access partner (C104): the same table with the referrer type of the assignments as group: new youths
+(instroom), continuing (begin/eind), stepping to care via another route (door_uit) and closures (uitstroom).
+
 Re-entry: client-level care episodes (all groups) ending in the period; re-entry when the client starts a
 new episode within ``herinstroom_maanden`` months after the end; *heavier* when the new episode's highest
 ``zwaarte`` (rule file) exceeds the ended one's.
@@ -34,6 +37,7 @@ from typing import Any
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access import data
+from jeugdregie.analysis.access.norms import referrer_label
 from jeugdregie.analysis.calendar import add_months, month_end
 from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import RESIDENTIAL_CATEGORIES, label
@@ -183,6 +187,8 @@ class FlowReport:
     reentry: dict[str, Any]
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)
+    #: per access partner (referrer type of the assignments): new, continuing, step to other care, closed
+    by_referrer: list[dict[str, Any]] = field(default_factory=list)
 
 
 def flows(db: Database, period: ServicePeriod, municipality: str | None = None,
@@ -210,6 +216,10 @@ def flows(db: Database, period: ServicePeriod, municipality: str | None = None,
     deps = {"uitstroom": ["median_days_ended"]}
     s1 = smallcells.suppress_cells(by_cat, keys, deps, linked=True)
     s2 = smallcells.suppress_cells(resid + resid_cat, keys, deps, linked=True)
+    by_ref = flow_table(assigns, period, lambda a: a.referrer_type, gap)
+    for r in by_ref:
+        r["label"] = referrer_label(r["group"])
+    s4 = smallcells.suppress_cells(by_ref, keys, deps, linked=True)
     act = active_per_month(assigns, period)
     s3 = smallcells.suppress_cells(act, ["clients", "residential_clients"])
     re = reentry(assigns, period, rules, horizon)
@@ -223,5 +233,5 @@ def flows(db: Database, period: ServicePeriod, municipality: str | None = None,
         notes.append(f"Herinstroom: nog geen {months} maanden gegevens na het einde van de periode "
                      f"(gegevens tot {horizon}); het aandeel kan nog stijgen.")
     return FlowReport(period, municipality, s1.rows, s2.rows, s3.rows, re_s2.rows[0],
-                      s1.suppressed + s2.suppressed + s3.suppressed + re_s.suppressed + re_s2.suppressed,
-                      notes)
+                      s1.suppressed + s2.suppressed + s3.suppressed + s4.suppressed + re_s.suppressed
+                      + re_s2.suppressed, notes, s4.rows)

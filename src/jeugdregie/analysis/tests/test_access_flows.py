@@ -100,6 +100,9 @@ def test_flows_follow_actual_care_and_add_up(store: Database, no_small_cells: No
     assert verblijf["door_in"] == 1 and verblijf["instroom"] == 1 and verblijf["eind"] == 1
     active = {r["month"].month: (r["clients"], r["residential_clients"]) for r in rep.active}
     assert active[3] == (4, 0) and active[4] == (2, 0) and active[9] == (3, 2) and active[12] == (2, 2)
+    by_ref = {r["group"]: r for r in rep.by_referrer}  # no 315s: every episode via the municipality itself
+    assert set(by_ref) == {"zonder_315"} and by_ref["zonder_315"]["label"].startswith("Toewijzing zonder")
+    assert by_ref["zonder_315"]["instroom"] == 3 and by_ref["zonder_315"]["begin"] == 2  # a, d, c back
     re = rep.reentry  # episodes ending in 2023: b, d (no return), c twice (March: back heavier; December)
     assert (re["ended"], re["reentered"], re["heavier"]) == (4, 1, 1)
     assert re["reentry_share"] == pytest.approx(1 / 4) and re["follow_up_complete"] is False
@@ -109,9 +112,9 @@ def test_waiting_distributions_retroactive_and_open(store: Database, no_small_ce
     s = Scenario(store)
     for i, (wait_assign, wait_start) in enumerate([(10, 5), (20, 15), (30, -3)]):
         cid = s.client(f"w{i}", date(2012, 1, 1))
-        req = date(2023, 3, 1)
-        ref = s.request(cid, "45A01", req, req, date(2023, 12, 31))
-        decided = date.fromordinal(req.toordinal() + wait_assign)
+        asked = date(2023, 3, 1)
+        ref = s.request(cid, "45A01", asked, asked, date(2023, 12, 31))
+        decided = date.fromordinal(asked.toordinal() + wait_assign)
         nr = s.assign(cid, "45A01", decided, date(2023, 12, 31), referentie=ref, assigned_at=decided)
         s.start(cid, nr, "45A01", date.fromordinal(decided.toordinal() + wait_start))
     s.client("open", date(2012, 1, 1))
