@@ -13,12 +13,11 @@ from jeugdregie.analysis.access import rules as rulefiles
 from jeugdregie.cli._access import (
     MunicipalityOption,
     PeriodOption,
-    municipality_or_exit,
-    period_or_exit,
+    run_on_store,
     scope_label,
     suppression_note,
 )
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption
 from jeugdregie.cli.output import Column, Table, emit
 
 FLOW_COLS = [Column("begin", "Begin", "int"), Column("instroom", "Instroom", "int"),
@@ -33,17 +32,11 @@ def flows_cmd(
     db: DbOption = None, fmt: FormatOption = Format.table, out: OutOption = None,
 ) -> None:
     """In-, door- en uitstroom per categorie, verblijf apart, actieve cliënten per maand en herinstroom."""
-    p = period_or_exit(period)
-    gm = municipality_or_exit(municipality)
     try:
         r = rulefiles.load("flows", rules)
     except rulefiles.RuleError as exc:
         raise typer.BadParameter(str(exc), param_hint="--regels") from None
-    database = open_db(db)
-    try:
-        res = flows_analysis.flows(database, p, gm, r)
-    finally:
-        database.close()
+    p, gm, res = run_on_store(flows_analysis.flows, period, municipality, db, r)
     grp = [Column("group", "Cat."), Column("label", "Categorie")]
     re = res.reentry
     tables = [

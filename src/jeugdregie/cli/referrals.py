@@ -14,12 +14,11 @@ from jeugdregie.analysis.access import rules as rulefiles
 from jeugdregie.cli._access import (
     MunicipalityOption,
     PeriodOption,
-    municipality_or_exit,
-    period_or_exit,
+    run_on_store,
     scope_label,
     suppression_note,
 )
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption
 from jeugdregie.cli.output import Column, Table, emit
 
 BASE = [Column("new_assignments", "Nieuwe toewijzingen", "int"), Column("clients", "Cliënten", "int"),
@@ -37,8 +36,6 @@ def referrals_cmd(
     db: DbOption = None, fmt: FormatOption = Format.table, out: OutOption = None,
 ) -> None:
     """Verwijzingen: wie verwijst waarheen, tegen welke kosten; trend per halfjaar; complex segment."""
-    p = period_or_exit(period)
-    gm = municipality_or_exit(municipality)
     try:
         seg = rulefiles.load("complex_segment", segment)
     except rulefiles.RuleError as exc:
@@ -49,11 +46,7 @@ def referrals_cmd(
             agbs = contracts.read_file(contracted)
         except (OSError, contracts.ContractFileError) as exc:
             raise typer.BadParameter(str(exc), param_hint="--gecontracteerd") from None
-    database = open_db(db)
-    try:
-        res = referrals_analysis.referrals(database, p, gm, seg, agbs)
-    finally:
-        database.close()
+    p, gm, res = run_on_store(referrals_analysis.referrals, period, municipality, db, seg, agbs)
     ref = Column("referrer_label", "Verwijzer")
     cs = res.complex_segment
     tables = [
