@@ -89,6 +89,7 @@ def _wlz_expected(region: Region, gm: str, period: ServicePeriod) -> dict[str, s
 def test_signal_lists_equal_the_ground_truth(any_db: Database, region: Region) -> None:
     _ingest(any_db, region)
     seen_wlz = seen_age8 = 0
+    listed_combination: set[str] = set()
     for gm in region.truth["municipalities"]:
         for year in ("2024", "2025"):
             p = parse_period(year)
@@ -97,6 +98,7 @@ def test_signal_lists_equal_the_ground_truth(any_db: Database, region: Region) -
             assert {r["client_id"]: set(r["signals"]) for r in got.rows} == \
                 {region.pseudonym[ref]: s for ref, s in exp.items()}, (gm, year)
             assert all(r["reason"] for r in got.rows)
+            listed_combination |= {r["client_id"] for r in got.rows if "combinatie" in r["signals"]}
             seen_wlz += sum("combinatie" in s for s in exp.values())
             seen_age8 += sum("leeftijd_8" in s for s in exp.values())
             # 18-/18+: turning 18 within six months with care running on the reference date
@@ -119,6 +121,9 @@ def test_signal_lists_equal_the_ground_truth(any_db: Database, region: Region) -
         assert {r["client_id"]: r["residence_municipality"] for r in residence.rows} == expected
         assert residence.extra["unmapped_pc4"] == 0
     assert seen_wlz >= 3 and seen_age8 >= 1  # the generated region exercises both parts of the rule
+    # the combination signal finds only the Wlz-like trajectories the generator injected
+    designed = {region.pseudonym[w["client_ref"]] for w in region.truth["wlz_like_clients"] if w["designed"]}
+    assert listed_combination and listed_combination <= designed
     # every client-level list produced is in the audit log: (wlz + adulthood) x 2 years + residence
     assert any_db.query_value("SELECT count(*) FROM audit_log") == 5 * len(region.truth["municipalities"])
 
