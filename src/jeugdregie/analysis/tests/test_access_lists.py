@@ -79,6 +79,11 @@ def test_wlz_thresholds_come_from_the_rule_file(store: Database, tmp_path: Path)
                      "  horizon_maanden: 8\n", encoding="utf-8")
     res = lists.produce(store, "wlz", "0363", Y2023, rules_path=rules)
     assert {r["client_id"] for r in res.rows} == {"w_yes", "w_cheap", "w_short", "k8", "k8_late"}
+    # a municipality's own product groups replace the default ones (w_yes's groups are then one group)
+    own = tmp_path / "eigen.yaml"
+    own.write_text("productgroepen:\n  Dag: [41A03, 44C02]\n", encoding="utf-8")
+    res = lists.produce(store, "wlz", "0363", Y2023, rules_path=own)
+    assert "w_yes" not in {r["client_id"] for r in res.rows}
     bad = tmp_path / "bad.yaml"
     bad.write_text("- lijst\n", encoding="utf-8")
     with pytest.raises(RuleError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,8 @@ COMMANDS = [
     ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363"],
     ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363", "--compare", "2022"],
     ["costs", "--period", "2023", "--by", "referrer", "--approved-only"],
-    ["costs", "--period", "2023", "--by", "total", "--per", "month"],
+    ["costs", "--period", "2023", "--by", "total", "--per", "month", "--as-of", "2023-12-31"],
+    ["explain", "--from", "2022", "--to", "2023", "--as-of", "2024-06-30"],
     ["explain", "--from", "2022H1", "--to", "2023H1", "--by", "provider", "--approved-only"],
     ["trajectories", "--product", "45A65"],
     ["trajectories", "--product", "45A65", "--period", "2023", "--norm-period", "2022", "--by", "referrer"],
@@ -76,6 +78,14 @@ def test_explain_store_json_and_chart(store: str, tmp_path: Path) -> None:
     assert r["total_change_cents"] == sum(r["components"].values())
     assert r["total_change_cents"] == 11 * (126000 + 5000) - 10 * (100000 + 5000)
     assert chart.read_text().lstrip().startswith("<?xml")
+    xlsx = tmp_path / "e.xlsx"
+    _run("explain", "--from", "2022", "--to", "2023", "--db", store, "-f", "xlsx", "-o", str(xlsx))
+    summary = load_workbook(xlsx).worksheets[1]
+    cells = [[c.value for c in row] for row in summary.iter_rows(min_row=2, max_row=6)]
+    assert [c[0] for c in cells] == ["Aantal cliënten (volume)", "Eenheden per cliënt (intensiteit)",
+                                     "Prijs per eenheid (prijs)", "Verschuiving tussen groepen (mix)", "Totaal verschil"]
+    assert sum(Decimal(str(c[1])) for c in cells[:4]) == Decimal(str(cells[4][1])) == Decimal(r["total_change_cents"]) / 100
+    assert cells[4][2] == 1.0
     trend = tmp_path / "t.png"
     _run("costs", "--period", "2023", "--db", store, "--chart", str(trend))
     assert trend.read_bytes()[:4] == b"\x89PNG"
