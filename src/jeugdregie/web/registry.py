@@ -54,6 +54,8 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("users/list", "admin", cache=False),
     # commands other work adds; served as soon as the command exists
     ApiRoute("forecast", "aggregate"),
+    ApiRoute("lag", "aggregate"),
+    ApiRoute("triangle", "aggregate"),
     ApiRoute("budget/monitor", "aggregate"),
     ApiRoute("budget/show", "aggregate"),
     # signals and profiles name client pseudonyms as evidence: audit-logged by the command, so never cached
