@@ -43,11 +43,20 @@ REFERRER_JOIN = (
     " LEFT JOIN request r ON r.provider_agb = a.provider_agb AND r.referentie_aanbieder = a.referentie_aanbieder")
 
 
+NO_REQUEST_NL = "geen verzoek (toewijzing door de gemeente)"
+
+
 def _label(by: str, key: str, names: dict[str, str]) -> str:
     if by == "category":
         return f"{key} {label('productcategorie', key)}".strip()
     if by == "referrer":
-        return key if key == "onbekend" else f"{key} {label('verwijzer', key)}"
+        return NO_REQUEST_NL if key == "onbekend" else f"{key} {label('verwijzer', key)}"
+    if by == "total":
+        return "Totaal"
+    if by == "product" and not names.get(key):
+        # regional product codes carry no name in the messages: show the JZ020 category instead
+        cat = label("productcategorie", key[:2])
+        return f"{key} ({cat})" if cat and cat != key[:2] else key
     return f"{key} {names[key]}" if names.get(key) else key
 
 
@@ -111,6 +120,8 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         units: Fraction | None = None
         if by == "product" and int(c.get("product_units") or 0) == 1:
             units = Fraction(int(c.get("vol") or 0)) + Fraction(int(c.get("minutes") or 0), 60)
+            if str(c.get("unit")) == "83":  # Eenheid 83 'Euro's': GeleverdVolume is in cents
+                units /= 100
         rows.append({
             "period": str(m["bucket"]),
             "group_code": str(m["grp"]),
@@ -132,15 +143,30 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         s = smallcells.suppress_rows(rows, ["clients", "trajectories"],
                                      ["cost_per_client_cents", "units", "units_per_client"], group_keys=["period"])
         rows, hidden = s.rows, s.suppressed
+    # every sub-period with money gets a total, also one whose lines were all credited (no active client)
+    tmap = {str(t["bucket"]): t for t in totals}
     total_rows = []
-    for t in sorted(totals, key=lambda r: str(r["bucket"])):
-        net = sum(r["net_cents"] for r in rows if r["period"] == str(t["bucket"]))
-        clients = int(t["clients"] or 0)
-        total_rows.append({"period": str(t["bucket"]), "clients": clients, "trajectories": int(t["trajectories"] or 0),
+    for bucket in sorted({r["period"] for r in rows}):
+        in_bucket = [r for r in rows if r["period"] == bucket]
+        t = tmap.get(bucket, {})
+        net = sum(r["net_cents"] for r in in_bucket)
+        clients = int(t.get("clients") or 0)
+        total_rows.append({"period": bucket, "clients": clients, "trajectories": int(t.get("trajectories") or 0),
                            "net_cents": net,
-                           "debit_cents": sum(r["debit_cents"] for r in rows if r["period"] == str(t["bucket"])),
-                           "credit_cents": sum(r["credit_cents"] for r in rows if r["period"] == str(t["bucket"])),
+                           "debit_cents": sum(r["debit_cents"] for r in in_bucket),
+                           "credit_cents": sum(r["credit_cents"] for r in in_bucket),
                            "cost_per_client_cents": _round(Fraction(net, clients)) if clients else None})
+    grand_total: dict[str, Any] | None = None
+    if per:  # unique clients over the whole period: never the sum of the sub-periods
+        g = db.query(per_client + (  # noqa: S608 - fixed SQL fragments
+            "SELECT COUNT(DISTINCT client_id) AS clients, "
+            "COUNT(DISTINCT gem || ':' || CAST(tw AS VARCHAR)) AS trajectories FROM act"), params)[0]
+        clients = int(g["clients"] or 0)
+        net = sum(t["net_cents"] for t in total_rows)
+        grand_total = {"period": p.label, "clients": clients, "trajectories": int(g["trajectories"] or 0),
+                       "net_cents": net, "debit_cents": sum(t["debit_cents"] for t in total_rows),
+                       "credit_cents": sum(t["credit_cents"] for t in total_rows),
+                       "cost_per_client_cents": _round(Fraction(net, clients)) if clients else None}
     notes = ["Periode = maand waarin de zorg is geleverd (niet de betaaldatum); netto = debet min credit."]
     if by != "product":
         notes.append("Eenheden van verschillende producten zijn niet optelbaar: op dit niveau alleen kosten per cliënt.")
@@ -152,7 +178,7 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
     if approved_only:
         notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
     return {"period": p.label, "by": by, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
-            "rows": rows, "totals": total_rows, "notes": notes}
+            "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
 
 
 def _round(f: Fraction) -> int:

@@ -445,14 +445,25 @@ def explanation(result: Mapping[str, Any]) -> str:
         return head + " " + DESCRIPTIVE_NOTE
     parts = []
     price_label = PRICE_PER_CLIENT_NL if result.get("price_basis") == "client" else LABELS_NL["price"]
+    # Shares of the change read well when every component moves with the change. When components pull in
+    # opposite directions, a share like "-70 %" of a decrease confuses; then each component is given as
+    # percentage points of the cost in the first period (they add up to the total percentage change).
+    comps = {k: int(v) for k, v in result["components"].items()}
+    same_direction = all(v == 0 or (v > 0) == (change > 0) for v in comps.values())
     for k in COMPONENTS:
-        v = int(result["components"][k])
+        v = comps[k]
         if k == "intensity" and result.get("price_basis") == "client":
             continue
         label = price_label if k == "price" else LABELS_NL[k]
-        share = result["shares"][k]
-        parts.append(f"{'+' if v >= 0 else ''}{format_eur(v)} ({format_pct(share)}) door {label}")
-    return head + " Daarvan: " + ", ".join(parts[:-1]) + " en " + parts[-1] + ". " + DESCRIPTIVE_NOTE
+        if same_direction or not c0:
+            detail = format_pct(result["shares"][k])
+        else:
+            detail = f"{'+' if v >= 0 else '-'}{format_pct(abs(v) / c0).rstrip('%')} procentpunt"
+        parts.append(f"{'+' if v >= 0 else ''}{format_eur(v)} ({detail}) door {label}")
+    tail = "" if same_direction or not c0 else (
+        " De factoren werken hier in tegengestelde richting; de procentpunten tellen op tot de totale "
+        "procentuele verandering.")
+    return head + " Daarvan: " + ", ".join(parts[:-1]) + " en " + parts[-1] + "." + tail + " " + DESCRIPTIVE_NOTE
 
 
 # -- aggregated tables (purchasing-office input) ---------------------------------------------------

@@ -1,15 +1,17 @@
-"""Service periods: the period in which care was delivered (not the payment date).
+"""Periods: the period in which care was delivered (service period), not the payment date.
 
 Accepted spellings: ``2023`` (year), ``2023H1``/``2023-H2`` (half-year), ``2023Q2``/``2023-Q2`` (quarter),
-``2023-04``/``2023M04`` (month). A period is a half-open date range [start, end) of whole months, so it can
-be compared with ``declaration_line.service_month`` (the first day of the service month) in portable SQL.
+``2023-04``/``2023M04`` (month), and a range of two of these joined by ``-`` (``2021-2023``,
+``2023H1-2024H2``, ``2023-01-2023-06``). A period is a half-open date range [start, end) of whole months,
+so it can be compared with ``declaration_line.service_month`` (the first day of the service month) in
+portable SQL; ``last`` is its last day, for closed-interval tests on dates (``contains``, ``overlaps``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 _PATTERNS = [
     (re.compile(r"^(\d{4})$"), "year"),
@@ -21,16 +23,47 @@ _PATTERNS = [
 GRANULARITIES = ("month", "quarter", "half", "year")
 
 
+class PeriodError(ValueError):
+    """An unknown or impossible period spelling (message in Dutch, for users)."""
+
+
 @dataclass(frozen=True)
 class ServicePeriod:
     label: str
-    kind: str  # year | half | quarter | month
+    kind: str  # year | half | quarter | month | range
     start: date  # first day, inclusive
     end: date  # first day after the period
+    unit: str | None = None  # for a range: the kind of its two ends
 
     @property
     def months(self) -> int:
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+
+    @property
+    def last(self) -> date:
+        """The last day of the period (inclusive)."""
+        return self.end - timedelta(days=1)
+
+    def contains(self, d: date | None) -> bool:
+        return d is not None and self.start <= d < self.end
+
+    def overlaps(self, start: date, end: date | None) -> bool:
+        """Whether a closed interval [start, end] (end None = open) shares a day with the period."""
+        return start < self.end and (end is None or end >= self.start)
+
+    def month_starts(self) -> list[date]:
+        """First day of every month in the period."""
+        return [_add_months(self.start, i) for i in range(self.months)]
+
+    def half_years(self) -> list[ServicePeriod]:
+        """The half-years that overlap the period, in order."""
+        out = []
+        for y in range(self.start.year, self.last.year + 1):
+            for h in (1, 2):
+                p = parse_period(f"{y}H{h}")
+                if p.start < self.end and p.end > self.start:
+                    out.append(p)
+        return out
 
 
 def _add_months(d: date, n: int) -> date:
@@ -38,8 +71,7 @@ def _add_months(d: date, n: int) -> date:
     return date(d.year + m // 12, m % 12 + 1, 1)
 
 
-def parse_period(text: str) -> ServicePeriod:
-    s = text.strip()
+def _single(s: str) -> ServicePeriod | None:
     for pattern, kind in _PATTERNS:
         m = pattern.match(s)
         if not m:
@@ -56,10 +88,27 @@ def parse_period(text: str) -> ServicePeriod:
         else:
             month = int(m.group(2))
             if not 1 <= month <= 12:
-                break
+                return None
             start, n, label = date(year, month, 1), 1, f"{year}-{month:02d}"
         return ServicePeriod(label, kind, start, _add_months(start, n))
-    raise ValueError(f"onbekende periode {text!r}: gebruik bijv. 2023, 2023H1, 2023Q2 of 2023-04")
+    return None
+
+
+def parse_period(text: str) -> ServicePeriod:
+    s = text.strip()
+    p = _single(s)
+    if p is not None:
+        return p
+    for i, ch in enumerate(s):
+        if ch != "-":
+            continue
+        a, b = _single(s[:i]), _single(s[i + 1:])
+        if a is None or b is None:
+            continue
+        if b.end <= a.start:
+            raise PeriodError(f"periode {text!r}: het einde ligt voor het begin")
+        return ServicePeriod(f"{a.label}-{b.label}", "range", a.start, b.end, a.kind)
+    raise PeriodError(f"onbekende periode {text!r}: gebruik bijv. 2023, 2023H1, 2023Q2, 2023-04 of 2021-2023")
 
 
 def sort_key(text: str) -> tuple[int, date, str]:
@@ -71,13 +120,23 @@ def sort_key(text: str) -> tuple[int, date, str]:
     return (0, p.start, f"{p.months:03d}")
 
 
+def _label(kind: str, start: date) -> str:
+    return {"year": f"{start.year}", "half": f"{start.year}H{1 if start.month <= 6 else 2}",
+            "quarter": f"{start.year}Q{(start.month - 1) // 3 + 1}",
+            "month": f"{start.year}-{start.month:02d}"}[kind]
+
+
 def previous(period: ServicePeriod) -> ServicePeriod:
     """The same kind of period one year earlier (H1 against H1 of the previous year)."""
     start = date(period.start.year - 1, period.start.month, 1)
-    label = {"year": f"{start.year}", "half": f"{start.year}H{1 if start.month == 1 else 2}",
-             "quarter": f"{start.year}Q{(start.month - 1) // 3 + 1}",
-             "month": f"{start.year}-{start.month:02d}"}[period.kind]
-    return ServicePeriod(label, period.kind, start, _add_months(start, period.months))
+    end = _add_months(start, period.months)
+    if period.kind == "range":
+        unit = period.unit or "month"
+        last_start = _single(_label(unit, end - timedelta(days=1)))
+        assert last_start is not None
+        label = f"{_label(unit, start)}-{last_start.label}"
+        return ServicePeriod(label, "range", start, end, unit)
+    return ServicePeriod(_label(period.kind, start), period.kind, start, end)
 
 
 def bucket_sql(granularity: str, column: str = "service_month") -> str:

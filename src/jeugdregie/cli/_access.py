@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from jeugdregie.analysis import smallcells
-from jeugdregie.analysis.access.period import Period, PeriodError, parse_period
+from jeugdregie.analysis.service_periods import ServicePeriod, parse_period
 
 PeriodOption = Annotated[
     str | None,
@@ -20,10 +20,10 @@ MunicipalityOption = Annotated[
 ]
 
 
-def period_or_exit(text: str | None) -> Period:
+def period_or_exit(text: str | None) -> ServicePeriod:
     try:
         return parse_period(text or str(date.today().year - 1))
-    except PeriodError as exc:
+    except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--period") from None
 
 

@@ -55,8 +55,11 @@ def costs_table(result: dict[str, Any]) -> Table:
     if result["by"] == "product":
         cols.append(Column("units_per_client", "Eenheden per cliënt", "float"))
     rows = list(result["rows"])
-    for t in result["totals"]:
-        rows.append({**t, "group": "Totaal (unieke cliënten)"})
+    if result["by"] != "total":  # with --by total the rows already are the totals
+        for t in result["totals"]:
+            rows.append({**t, "group": "Totaal (unieke cliënten)"})
+    if result.get("grand_total"):
+        rows.append({**result["grand_total"], "group": f"Totaal {result['period']} (unieke cliënten)"})
     title = f"Kosten {result['period']}" + (f" gemeente {result['municipality']}" if result["municipality"] else "")
     return Table(title=title, columns=cols, rows=rows, notes=result["notes"])
 

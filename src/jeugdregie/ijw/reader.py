@@ -73,6 +73,9 @@ class Message:
         return [f for f in self.findings if f.line == index]
 
 
+_BASE_TAGS: dict[str, str] = {}  # local name -> "{basisschema}name"
+
+
 class FieldReader:
     """Collects findings while reading one message."""
 
@@ -80,7 +83,8 @@ class FieldReader:
         self.msg = msg
         self.ns = ns
         self.line: int | None = None
-        self._cache: list[tuple[etree._Element, dict[str, etree._Element]]] = []
+        self._kids_of: dict[etree._Element, dict[str, etree._Element]] = {}
+        self._tags: dict[str, str] = {}
 
     def add(self, rule: str, path: str, nl: str = "", en: str = "", line: int | None | bool = True) -> None:
         idx = self.line if line is True else (None if line is False else line)
@@ -90,22 +94,37 @@ class FieldReader:
     def m(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
 
+    def _tag(self, name: str, base: bool) -> str:
+        tags = _BASE_TAGS if base else self._tags
+        tag = tags.get(name)
+        if tag is None:
+            tag = tags[name] = f"{{{NS_BASE if base else self.ns}}}{name}"
+        return tag
+
     def _kids(self, elem: etree._Element) -> dict[str, etree._Element]:
-        """Children by tag (first occurrence), cached for the few elements being read right now:
-        one pass over the children is several times faster than repeated ``find`` calls."""
-        for cached, kids in self._cache:
-            if cached is elem:
-                return kids
-        kids = {}
-        for c in elem:
-            kids.setdefault(c.tag, c)
-        self._cache = [(elem, kids), *self._cache[:3]]
+        """Children by tag (first occurrence), cached for the elements being read right now: one pass over
+        the children is several times faster than repeated ``find`` calls. The cache is bounded (a streamed
+        file clears it as it goes) and holds the elements, so their identity is stable while cached."""
+        kids = self._kids_of.get(elem)
+        if kids is None:
+            if len(self._kids_of) >= 64:
+                self._kids_of.clear()
+            kids = {}
+            for c in elem:
+                kids.setdefault(c.tag, c)
+            self._kids_of[elem] = kids
         return kids
+
+    def forget(self) -> None:
+        """Drop cached children (a streamed client has been read and is about to be cleared)."""
+        self._kids_of.clear()
 
     def text(self, elem: etree._Element | None, name: str, base: bool = False) -> str | None:
         if elem is None:
             return None
-        child = self._kids(elem).get(f"{{{NS_BASE}}}{name}" if base else f"{{{self.ns}}}{name}")
+        # the two lookups inlined: this is the reader's innermost call
+        kids = self._kids_of.get(elem) or self._kids(elem)
+        child = kids.get((_BASE_TAGS if base else self._tags).get(name) or self._tag(name, base))
         if child is None or child.text is None:
             return None
         return child.text.strip()
@@ -113,7 +132,7 @@ class FieldReader:
     def child(self, elem: etree._Element | None, name: str, base: bool = False) -> etree._Element | None:
         if elem is None:
             return None
-        return self._kids(elem).get(f"{{{NS_BASE}}}{name}" if base else f"{{{self.ns}}}{name}")
+        return self._kids(elem).get(self._tag(name, base))
 
     def required(self, elem: etree._Element | None, name: str, path: str, base: bool = False) -> str | None:
         value = self.text(elem, name, base)
@@ -310,6 +329,7 @@ def _read_streaming(msg: Message, source: IO[bytes] | bytes, today: date) -> boo
         elif (msg.message_type in {"JW323", "JW325"} and elem.tag == ctx.m("Client")
               and parent is not None and parent.tag == ctx.m("Clienten")):
             _read_client_of_declaration(ctx, elem)
+            ctx.forget()
             elem.clear()
             parent.remove(elem)
         elif elem is root:

@@ -92,6 +92,18 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(_BETWEEN_TAGS.sub(b"><", body)).hexdigest()
 
 
+def merge_client(current: tuple[Any, ...] | None, new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Client row ``(client_id, birth_date, birth_date_usage, gender, pc4, last_seen)`` after a message seen
+    later than ``current``: an attribute the message does not carry (e.g. no address, so no PC4) keeps its
+    last known value; one it does carry replaces it (a move changes the PC4)."""
+    if current is None:
+        return new
+    attrs = tuple(old if value is None else value for value, old in zip(new[1:-1], current[1:-1], strict=True))
+    if attrs == tuple(current[1:-1]):
+        return current  # nothing changed: nothing to write (last_seen dates the attributes, not the client)
+    return (new[0], *attrs, new[-1])
+
+
 @dataclass
 class FileResult:
     source: Source
@@ -141,13 +153,14 @@ class Ingester:
     """Loads iJw files (and CSV/Excel exports) into a store. One instance per ``ingest`` command."""
 
     def __init__(self, db: Database, key: bytes, user: str = "onbekend", xsd_dir: Path | None = None,
-                 today: date | None = None, chunk_files: int = 500) -> None:
+                 today: date | None = None, chunk_files: int = 2000, chunk_rows: int = 50_000) -> None:
         self.db = db
         self.pseudonym = Pseudonymiser(key)
         self.user = user
         self.xsd = XsdValidator(xsd_dir) if xsd_dir else None
         self.today = today or date.today()
         self.chunk_files = chunk_files
+        self.chunk_rows = chunk_rows
         self.batch_id = uuid.uuid4().hex
         self._load_known()
 
@@ -176,21 +189,26 @@ class Ingester:
 
     # -- public API -------------------------------------------------------------------------------
     def run(self, paths: Iterable[Path], on_file: Callable[[Source, FileResult], None] | None = None,
-            sources: list[Source] | None = None) -> IngestSummary:
+            sources: Iterable[Source] | None = None) -> IngestSummary:
         summary = IngestSummary()
         pending: list[FileResult] = []
+        pending_rows = 0  # bounded buffer: flush after chunk_files files or chunk_rows rows
         for src in sources if sources is not None else iter_sources(list(paths)):
             result = self.process(src)
             if result.status == "loaded":
                 pending.append(result)
+                pending_rows += sum(len(rows) for rows in result.rows.values()) + len(result.clients)
             else:
                 summary.merge(result)
             if on_file:
                 on_file(src, result)
-            if len(pending) >= self.chunk_files:
+            if len(pending) >= self.chunk_files or pending_rows >= self.chunk_rows:
                 self._flush(pending, summary)
                 pending = []
+                pending_rows = 0
         self._flush(pending, summary)
+        if self.db.engine == "postgres" and summary.files > summary.files_failed:
+            self.db.execute("ANALYZE")  # fresh planner statistics: analyses join large, just-loaded tables
         return summary
 
     # -- one file -----------------------------------------------------------------------------------
@@ -302,8 +320,9 @@ class Ingester:
         current = r.clients.get(cid) or self.client_state.get(cid)
         if current is None or (seen > current[-1] and info is not None):
             i = info or {}
-            row = (cid, i.get("birth_date"), i.get("birth_date_usage"), i.get("gender"), i.get("pc4"), seen)
-            if current is None or row[1:-1] != current[1:-1]:  # only a change of attributes is written
+            row = merge_client(current, (cid, i.get("birth_date"), i.get("birth_date_usage"), i.get("gender"),
+                                         i.get("pc4"), seen))
+            if row != current:  # only a change of attributes is written
                 r.clients[cid] = row
         return cid
 
@@ -346,10 +365,9 @@ class Ingester:
 
     def _write(self, results: list[FileResult]) -> None:
         clients: dict[str, tuple[Any, ...]] = {}
-        for r in results:
-            for cid, row in r.clients.items():
-                if cid not in clients or row[-1] >= clients[cid][-1]:
-                    clients[cid] = row
+        for row in sorted((row for r in results for row in r.clients.values()), key=lambda x: x[-1]):
+            cid = row[0]
+            clients[cid] = merge_client(clients.get(cid) or self.client_state.get(cid), row)
         new = [row for cid, row in clients.items() if cid not in self.client_state]
         upd = [row for cid, row in clients.items() if cid in self.client_state and row[-1] > self.client_state[cid][-1]]
         self.db.insert_rows("client", COLUMNS["client"], new)

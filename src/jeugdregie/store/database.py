@@ -80,10 +80,17 @@ class Database:
             return
         cols = ", ".join(columns)
         if self.engine == "duckdb":
+            import numpy as np
             import pandas as pd
 
-            frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(columns))
-            frame = frame.astype(object).where(frame.notna(), None)
+            # object columns keep None as NULL and ints as ints (no float round trip); DuckDB casts to the
+            # table's column types while scanning
+            data = {}
+            for c, values in zip(columns, zip(*rows, strict=True), strict=True):
+                col = np.empty(len(rows), dtype=object)
+                col[:] = values
+                data[c] = col
+            frame = pd.DataFrame(data, copy=False)
             name = f"_ins_{table}"
             self._con.register(name, frame)
             try:

@@ -81,6 +81,10 @@ class SynthOptions:
     knobs: Knobs = field(default_factory=Knobs)
     inject_anomalies: bool = False
     clients_per_year: int | None = None  # override of the scale's client target (tests)
+    #: years simulated before the first service year. Durations run up to 48 months and re-entries follow
+    #: within a year, so two years leave the client stock still filling up (clients and long-stay products
+    #: grow faster than the knobs in the first years); tests that check knob recovery use about 6.
+    burn_in_years: int = 2
 
     @property
     def scale_spec(self) -> Scale:

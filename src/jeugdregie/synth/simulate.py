@@ -1,7 +1,7 @@
 """The trajectory simulation: inflow of clients, requests, assignments, starts, stops, re-entries.
 
 Every random draw goes through one ``random.Random(seed)`` in a fixed order, so a run is reproducible.
-Care is simulated from two burn-in years before the first service year (so the first year starts in a
+Care is simulated from ``burn_in_years`` (default two) burn-in years before the first service year (so the first year starts in a
 steady state) until the end of the last year (the horizon). Messages are only produced for events on or
 before the horizon; declarations only for service months inside the years (DeclaratiePeriode >= 2021, CS100).
 """
@@ -43,7 +43,7 @@ class Simulator:
         self.first = opts.first_year
         self.last = opts.last_year
         self.horizon = date(self.last, 12, 31)
-        self.burn_start = date(self.first - 2, 1, 1)
+        self.burn_start = date(self.first - opts.burn_in_years, 1, 1)
         self.bsn = BsnFactory(offset=opts.seed * 1_000_003 % 5_000_000)
         self.counters: dict[str, int] = {}
         self.by_product: dict[str, list[Provider]] = {}

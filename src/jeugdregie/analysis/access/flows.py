@@ -31,7 +31,8 @@ from typing import Any
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access import data
-from jeugdregie.analysis.access.period import Period, add_months, month_end
+from jeugdregie.analysis.calendar import add_months, month_end
+from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import RESIDENTIAL_CATEGORIES, label
 from jeugdregie.store import Database
 
@@ -79,7 +80,7 @@ def _covers(a: data.Assignment, start: date, end: date) -> bool:
     return a.start <= end and (a.end is None or a.end >= start)
 
 
-def flow_table(assigns: Sequence[data.Assignment], period: Period,
+def flow_table(assigns: Sequence[data.Assignment], period: ServicePeriod,
                groupf: Callable[[data.Assignment], str | None], gap_days: int) -> list[dict[str, Any]]:
     eps = episodes(assigns, groupf, gap_days)
     by_client: dict[str, list[data.Assignment]] = defaultdict(list)
@@ -102,7 +103,7 @@ def flow_table(assigns: Sequence[data.Assignment], period: Period,
                      and (a.end is None or a.end > e.end)]
             r["door_uit" if after else "uitstroom"] += 1
             r["_los"].append((e.end - e.start).days + 1)
-        if e.start <= period.end and (e.end is None or e.end > period.end):
+        if e.start <= period.last and (e.end is None or e.end > period.last):
             r["eind"] += 1
         seen: list[tuple[str | None, str]] = []
         for a in sorted(e.assignments, key=lambda a: (a.start, a.toewijzing_nummer)):
@@ -119,9 +120,9 @@ def flow_table(assigns: Sequence[data.Assignment], period: Period,
     return out
 
 
-def active_per_month(assigns: Sequence[data.Assignment], period: Period) -> list[dict[str, Any]]:
+def active_per_month(assigns: Sequence[data.Assignment], period: ServicePeriod) -> list[dict[str, Any]]:
     rows = []
-    for m in period.months():
+    for m in period.month_starts():
         me = month_end(m)
         act = [a for a in assigns if _covers(a, m, me)]
         rows.append({"month": m, "clients": len({a.client_id for a in act}),
@@ -138,7 +139,7 @@ def _rank_map(rules: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def reentry(assigns: Sequence[data.Assignment], period: Period, rules: dict[str, Any],
+def reentry(assigns: Sequence[data.Assignment], period: ServicePeriod, rules: dict[str, Any],
             horizon: date | None) -> dict[str, Any]:
     gap = int(rules.get("aansluiting_dagen", 31))
     months = int(rules.get("herinstroom_maanden", 12))
@@ -163,7 +164,7 @@ def reentry(assigns: Sequence[data.Assignment], period: Period, rules: dict[str,
         if r_old and r_new:
             comparable += 1
             heavier += max(r_new) > max(r_old)
-    complete = horizon is not None and horizon >= add_months(period.end, months)
+    complete = horizon is not None and horizon >= add_months(period.last, months)
     return {"ended": cohort, "reentered": reentered,
             "reentry_share": reentered / cohort if cohort else None,
             "heavier": heavier, "heavier_share_of_reentries": heavier / comparable if comparable else None,
@@ -173,7 +174,7 @@ def reentry(assigns: Sequence[data.Assignment], period: Period, rules: dict[str,
 
 @dataclass
 class FlowReport:
-    period: Period
+    period: ServicePeriod
     municipality: str | None
     by_category: list[dict[str, Any]]
     residential: list[dict[str, Any]]
@@ -183,7 +184,7 @@ class FlowReport:
     notes: list[str] = field(default_factory=list)
 
 
-def flows(db: Database, period: Period, municipality: str | None = None,
+def flows(db: Database, period: ServicePeriod, municipality: str | None = None,
           rules: dict[str, Any] | None = None) -> FlowReport:
     from jeugdregie.analysis.access import rules as rulefiles
 

@@ -20,7 +20,8 @@ from typing import Any
 
 from jeugdregie.analysis.access import data
 from jeugdregie.analysis.access import rules as rulefiles
-from jeugdregie.analysis.access.period import Period, add_months, age_on, birthday, month_end
+from jeugdregie.analysis.calendar import add_months, age_on, birthday, month_end
+from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import label
 from jeugdregie.money import eur_to_cents, format_date, format_eur
 from jeugdregie.store import Database
@@ -32,7 +33,7 @@ KINDS = ("wlz", "adulthood", "residence")
 class SignalList:
     kind: str
     municipality: str
-    period: Period
+    period: ServicePeriod
     peildatum: date
     rows: list[dict[str, Any]]
     suppressed: int = 0
@@ -57,9 +58,9 @@ def _products_label(codes: set[str]) -> str:
 
 # -- Wlz ------------------------------------------------------------------------------------------
 
-def wlz(db: Database, municipality: str, period: Period, rules: dict[str, Any],
+def wlz(db: Database, municipality: str, period: ServicePeriod, rules: dict[str, Any],
         peildatum: date | None = None) -> SignalList:
-    peil = peildatum or period.end
+    peil = peildatum or period.last
     groups: dict[str, str] = {}
     for group, codes in (rules.get("productgroepen") or {}).items():
         for c in codes:
@@ -74,7 +75,7 @@ def wlz(db: Database, municipality: str, period: Period, rules: dict[str, Any],
     back = int(agecheck.get("actief_terug_maanden", 12))
 
     window_start = min(period.start, add_months(peil, -back))
-    window_end = max(period.end, peil)
+    window_end = max(period.last, peil)
     border = [a for a in data.load_assignments(db, municipality, (window_start, window_end))
               if (a.code or "").upper() in groups]
 
@@ -83,13 +84,13 @@ def wlz(db: Database, municipality: str, period: Period, rules: dict[str, Any],
         by_client[a.client_id].append(a)
 
     cost: dict[str, int] = defaultdict(int)
-    for r in data.declared_cost(db, municipality, period.start, period.end, ("client_id", "product_code")):
+    for r in data.declared_cost(db, municipality, period.start, period.last, ("client_id", "product_code")):
         if (r["product_code"] or "").upper() in groups:
             cost[r["client_id"]] += r["cost_cents"]
 
     people = data.clients(db, list(by_client))
     rows: list[dict[str, Any]] = []
-    months_all = period.months()
+    months_all = period.month_starts()
     for cid, assigns in sorted(by_client.items()):
         reasons, signals = [], []
         in_period = [a for a in assigns if period.overlaps(a.start, a.end)]
@@ -128,9 +129,9 @@ def wlz(db: Database, municipality: str, period: Period, rules: dict[str, Any],
 
 # -- 18-/18+ --------------------------------------------------------------------------------------
 
-def adulthood(db: Database, municipality: str, period: Period, rules: dict[str, Any],
+def adulthood(db: Database, municipality: str, period: ServicePeriod, rules: dict[str, Any],
               peildatum: date | None = None) -> SignalList:
-    peil = peildatum or period.end
+    peil = peildatum or period.last
     t18 = rules.get("wordt_18") or {}
     age18 = int(t18.get("leeftijd", 18))
     horizon = int(t18.get("horizon_maanden", 6))
@@ -144,7 +145,7 @@ def adulthood(db: Database, municipality: str, period: Period, rules: dict[str, 
     for a in active:
         by_client[a.client_id].append(a)
 
-    cost_rows = data.declared_cost(db, municipality, period.start, period.end,
+    cost_rows = data.declared_cost(db, municipality, period.start, period.last,
                                    ("client_id", "service_month", "product_code"))
     people = data.clients(db)
     rows: dict[str, dict[str, Any]] = {}
@@ -225,16 +226,16 @@ def lookup_pc4(ranges: list[Pc4Range], pc4: str | None) -> Pc4Range | None:
     return None
 
 
-def residence(db: Database, municipality: str, period: Period, rules: dict[str, Any],
+def residence(db: Database, municipality: str, period: ServicePeriod, rules: dict[str, Any],
               peildatum: date | None = None) -> SignalList:
-    peil = peildatum or period.end
+    peil = peildatum or period.last
     mapping_path = rulefiles.resolve(rules, str(rules.get("koppeltabel", "pc4_gemeente.csv")))
     ranges = read_pc4_map(mapping_path)
     names = {r.municipality: r.name for r in ranges}
     names.update({r["code"]: r["name"] for r in db.query("SELECT code, name FROM municipality") if r["name"]})
     report_unknown = bool(rules.get("meld_onbekende_pc4", False))
 
-    assigns = data.load_assignments(db, municipality, (period.start, period.end))
+    assigns = data.load_assignments(db, municipality, (period.start, period.last))
     by_client: dict[str, list[data.Assignment]] = defaultdict(list)
     for a in assigns:
         by_client[a.client_id].append(a)
@@ -274,7 +275,7 @@ def residence(db: Database, municipality: str, period: Period, rules: dict[str, 
 BUILDERS: dict[str, Callable[..., SignalList]] = {"wlz": wlz, "adulthood": adulthood, "residence": residence}
 
 
-def produce(db: Database, kind: str, municipality: str, period: Period, rules_path: str | Path | None = None,
+def produce(db: Database, kind: str, municipality: str, period: ServicePeriod, rules_path: str | Path | None = None,
             peildatum: date | None = None, actor: str | None = None, action: str = "view") -> SignalList:
     """Build a list and write the audit record (client-level data)."""
     from jeugdregie.store.audit import log_client_view

@@ -31,7 +31,8 @@ from typing import Any
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access import data
-from jeugdregie.analysis.access.period import Period, periods_spanned
+from jeugdregie.analysis.calendar import periods_spanned
+from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import label
 from jeugdregie.money import eur_to_cents, format_eur, round_half_up
 from jeugdregie.store import Database
@@ -506,7 +507,7 @@ DIMENSIONS = {
 
 @dataclass
 class NormCheck:
-    period: Period
+    period: ServicePeriod
     municipality: str | None
     norms: int
     items: list[AssessedItem]
@@ -521,12 +522,12 @@ def referrer_label(code: str | None) -> str:
     return label("verwijzer", code) or "onbekend"
 
 
-def assess_period(db: Database, period: Period, municipality: str | None = None) -> list[AssessedItem]:
+def assess_period(db: Database, period: ServicePeriod, municipality: str | None = None) -> list[AssessedItem]:
     book = load_norms(db)
     teams = _team_map(db)
     client_pc4 = {cid: c["pc4"] for cid, c in data.clients(db).items()}
     items: list[AssessedItem] = []
-    for r in data.load_requests(db, municipality, period.start, period.end):
+    for r in data.load_requests(db, municipality, period.start, period.last):
         a = Assignable(r["product_category"], r["product_code"], r["requested_start"], r["requested_end"],
                        _int(r["volume"]), r["unit"], r["frequency"], _int(r["budget_cents"]))
         norm = book.find(a.category, a.code, a.start)
@@ -594,7 +595,7 @@ DEPENDENT = ["assessed", "within", "above", "no_norm", "share_above", "excess_un
              "assigned_cents"]
 
 
-def check(db: Database, period: Period, municipality: str | None = None,
+def check(db: Database, period: ServicePeriod, municipality: str | None = None,
           dimensions: Sequence[str] = ("referrer", "provider", "product", "team")) -> NormCheck:
     items = assess_period(db, period, municipality)
     res = NormCheck(period, municipality, len(load_norms(db)), items)

@@ -23,7 +23,8 @@ from typing import Any
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access.norms import load_norms
-from jeugdregie.analysis.access.period import Period, periods_spanned
+from jeugdregie.analysis.calendar import periods_spanned
+from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store import Database
 
@@ -36,7 +37,7 @@ CBS_EQUIVALENT = {"31": "01", "34": "02", "32": "03", "33": "04", "35": "05"}
 
 @dataclass
 class OutcomeReport:
-    period: Period
+    period: ServicePeriod
     municipality: str | None
     by_provider: list[dict[str, Any]]
     by_product: list[dict[str, Any]]
@@ -46,8 +47,8 @@ class OutcomeReport:
     notes: list[str] = field(default_factory=list)
 
 
-def load_stops(db: Database, period: Period, municipality: str | None) -> list[dict[str, Any]]:
-    params: list[Any] = [period.start, period.end, TEMPORARY]
+def load_stops(db: Database, period: ServicePeriod, municipality: str | None) -> list[dict[str, Any]]:
+    params: list[Any] = [period.start, period.last, TEMPORARY]
     w = ""
     if municipality is not None:
         w = " AND municipality = ?"
@@ -88,7 +89,7 @@ DEPENDENT = ["ended", "planned", "dropout", "agreed", "other", "planned_share", 
              "median_days", "with_norm", "above_norm_share"]
 
 
-def outcomes(db: Database, period: Period, municipality: str | None = None) -> OutcomeReport:
+def outcomes(db: Database, period: ServicePeriod, municipality: str | None = None) -> OutcomeReport:
     stops = load_stops(db, period, municipality)
     book = load_norms(db)
     for s in stops:

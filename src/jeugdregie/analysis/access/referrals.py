@@ -20,7 +20,7 @@ from typing import Any
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access import data
 from jeugdregie.analysis.access.norms import referrer_label
-from jeugdregie.analysis.access.period import Period
+from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store import Database
 
@@ -29,7 +29,7 @@ LTA_CATEGORY = "55"
 
 @dataclass
 class ReferralReport:
-    period: Period
+    period: ServicePeriod
     municipality: str | None
     by_referrer: list[dict[str, Any]]
     by_category: list[dict[str, Any]]
@@ -50,7 +50,7 @@ def is_new(a: data.Assignment, earlier: Iterable[data.Assignment], gap_days: int
     return True
 
 
-def new_assignments(assigns: Sequence[data.Assignment], period: Period, gap_days: int) -> list[data.Assignment]:
+def new_assignments(assigns: Sequence[data.Assignment], period: ServicePeriod, gap_days: int) -> list[data.Assignment]:
     by_client: dict[str, list[data.Assignment]] = defaultdict(list)
     for a in assigns:
         by_client[a.client_id].append(a)
@@ -109,7 +109,7 @@ DEPENDENT = ["new_assignments", "lta_share", "non_contracted_share", "cost_cents
              "share_of_new"]
 
 
-def referrals(db: Database, period: Period, municipality: str | None = None,
+def referrals(db: Database, period: ServicePeriod, municipality: str | None = None,
               segment_rules: dict[str, Any] | None = None,
               contracted: set[str] | None = None) -> ReferralReport:
     from jeugdregie.analysis.access import rules as rulefiles
@@ -117,10 +117,10 @@ def referrals(db: Database, period: Period, municipality: str | None = None,
     seg = segment_rules or rulefiles.load("complex_segment")
     gap = int(seg.get("verlenging_dagen", 31))
     history_start = period.start - timedelta(days=400)
-    assigns = data.load_assignments(db, municipality, (history_start, period.end))
+    assigns = data.load_assignments(db, municipality, (history_start, period.last))
     new = new_assignments(assigns, period, gap)
     cost = {(r["municipality"], int(r["toewijzing_nummer"])): r["cost_cents"]
-            for r in data.declared_cost(db, municipality, period.start, period.end,
+            for r in data.declared_cost(db, municipality, period.start, period.last,
                                         ("municipality", "toewijzing_nummer"))}
     total_new = len(new)
     suppressed = 0

@@ -21,7 +21,7 @@ from typing import Any
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access import data
-from jeugdregie.analysis.access.period import Period
+from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store import Database
 
@@ -52,11 +52,11 @@ class Leg:
     open: list[tuple[str, str]] = field(default_factory=list)
 
 
-def measure(db: Database, period: Period, municipality: str | None = None) -> tuple[Leg, Leg]:
+def measure(db: Database, period: ServicePeriod, municipality: str | None = None) -> tuple[Leg, Leg]:
     assigns = data.load_assignments(db, municipality)
     by_ref = {(a.municipality, a.provider, a.referentie): a for a in assigns if a.referentie}
     req = Leg("verzoek_toewijzing")
-    for r in data.load_requests(db, municipality, period.start, period.end):
+    for r in data.load_requests(db, municipality, period.start, period.last):
         a = by_ref.get((r["municipality"], r["provider_agb"], r["referentie_aanbieder"]))
         cat = (a.category if a else None) or r["product_category"] or "?"
         if a is None:
@@ -114,7 +114,7 @@ def leg_table(leg: Leg, keys: Sequence[str]) -> list[dict[str, Any]]:
 
 @dataclass
 class WaitingReport:
-    period: Period
+    period: ServicePeriod
     municipality: str | None
     overall: list[dict[str, Any]]
     by_category: list[dict[str, Any]]
@@ -124,7 +124,7 @@ class WaitingReport:
     notes: list[str] = field(default_factory=list)
 
 
-def waiting(db: Database, period: Period, municipality: str | None = None) -> WaitingReport:
+def waiting(db: Database, period: ServicePeriod, municipality: str | None = None) -> WaitingReport:
     legs = measure(db, period, municipality)
     parts: dict[str, list[dict[str, Any]]] = {"overall": [], "by_category": [], "by_provider": [],
                                               "by_provider_category": []}

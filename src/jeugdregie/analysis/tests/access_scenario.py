@@ -1,57 +1,23 @@
-"""Hand-built iJw scenarios for the access analyses, inserted straight into the core tables, and a
-store fixture that runs every test on DuckDB and (when reachable) on PostgreSQL."""
+"""Hand-built iJw scenarios for the access analyses, inserted straight into the core tables, and the
+``store`` fixture (an alias of ``any_db``: every test runs on DuckDB and PostgreSQL)."""
 
 from __future__ import annotations
 
 import itertools
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jeugdregie.store import Database, connect
-
-PG_ADMIN = os.environ.get("JEUGDREGIE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+from jeugdregie.store import Database
 
 
-def _pg_available() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, connect_timeout=2):
-            return None
-    except Exception as exc:  # noqa: BLE001
-        return f"PostgreSQL op 127.0.0.1:5432 niet bereikbaar ({type(exc).__name__}): test overgeslagen"
-
-
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A migrated, empty store on each engine; PostgreSQL gets its own throw-away database."""
-    if request.param == "duckdb":
-        db = connect(str(tmp_path / "access.duckdb"))
-        yield db
-        db.close()
-        return
-    reason = _pg_available()
-    if reason:
-        pytest.skip(reason)
-    import psycopg
-
-    name = f"jr_access_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    db = connect(url)
-    try:
-        yield db
-    finally:
-        db.close()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def store(any_db: Database) -> Database:
+    """A migrated, empty store on each engine (the project's ``any_db``: DuckDB and, when reachable, a
+    throw-away PostgreSQL database; the PostgreSQL variant skips with a message otherwise)."""
+    return any_db
 
 
 class Scenario:

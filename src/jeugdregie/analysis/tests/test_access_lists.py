@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from jeugdregie.analysis.access import lists
-from jeugdregie.analysis.access.period import parse_period
 from jeugdregie.analysis.access.rules import RuleError
+from jeugdregie.analysis.service_periods import parse_period
 from jeugdregie.analysis.tests.access_scenario import Scenario
 from jeugdregie.store import Database
 

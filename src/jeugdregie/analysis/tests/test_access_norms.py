@@ -6,7 +6,7 @@ import pytest
 
 from jeugdregie.analysis.access import norms
 from jeugdregie.analysis.access.norms import Assignable, Norm, assess
-from jeugdregie.analysis.access.period import parse_period
+from jeugdregie.analysis.service_periods import parse_period
 from jeugdregie.analysis.tests.access_scenario import Scenario
 from jeugdregie.store import Database
 

@@ -63,6 +63,26 @@ def test_cost_overview_by_product_units_referrer_per_month(any_db: Database) -> 
     q = cost_overview(any_db, "2023H1", by="total", per="quarter")
     assert [(x["period"], x["net_cents"]) for x in q["rows"]] == [("2023Q1", 135000), ("2023Q2", 20000)]
     assert cost_overview(any_db, "2022", by="total")["rows"][0]["net_cents"] == 80000
+    # with --per: one grand total over the whole period; March (fully credited, no active client) keeps its money
+    assert [(t["period"], t["clients"], t["debit_cents"]) for t in months["totals"]][2] == ("2023-03", 0, 50000)
+    assert months["grand_total"] == {"period": "2023", "clients": 3, "trajectories": 4, "net_cents": 155000,
+                                     "debit_cents": 205000, "credit_cents": 50000, "cost_per_client_cents": 51667}
+    by_cat = cost_overview(any_db, "2023", by="category", per="half")
+    # c1 has care in two categories: the rows add up to 4 clients, the grand total counts unique clients
+    assert sum(x["clients"] for x in by_cat["rows"]) == 4 > by_cat["grand_total"]["clients"] == 3
+    assert cost_overview(any_db, "2023", by="total")["grand_total"] is None
+    assert ref["onbekend"]["group"].startswith("geen verzoek")
+    assert p["45A01"]["group"] == "45A01 (Jeugdhulp ambulant)"  # no product name known: category shown
+
+
+def test_euro_unit_products_report_units_in_euros(any_db: Database) -> None:
+    b = Lines()
+    b.line("c1", date(2023, 1, 1), "50A01", 534400, volume=534400, unit="83")
+    b.line("c2", date(2023, 2, 1), "50A01", 100000, volume=100000, unit="83")
+    b.write(any_db)
+    row = cost_overview(any_db, "2023", by="product")["rows"][0]
+    assert row["unit"] == "Euro's" and row["units"] == 6344 and row["units_per_client"] == 3172
+    assert row["net_cents"] == 634400
 
 
 def test_approved_only_and_municipality_and_small_cells(any_db: Database) -> None:

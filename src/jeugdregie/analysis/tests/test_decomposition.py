@@ -80,6 +80,11 @@ def test_new_group_split_over_volume_and_mix_by_hand() -> None:
     vrows = {row["group"]: row for row in vanished["rows"]}
     assert vrows["B"]["status"] == "vanished"
     assert vrows["B"]["components"] == {"volume": -12500, "intensity": 0, "price": 0, "mix": -37500}
+    # components pull in opposite directions (volume -875, mix +375 of a -500 change): no "-175 %" shares in
+    # the text but percentage points of the first period's cost (-58,3 and +25,0 of -33,3)
+    assert vanished["components"] == {"volume": -87500, "intensity": 0, "price": 0, "mix": 37500}
+    assert "-58,3 procentpunt" in vanished["explanation"] and "+25,0 procentpunt" in vanished["explanation"]
+    assert "(-33,3%)" not in vanished["explanation"] and "-33,3%" in vanished["explanation"]
 
 
 def test_pilot_two_factor_shapley_and_lmdi() -> None:

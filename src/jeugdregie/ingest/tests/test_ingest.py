@@ -202,3 +202,23 @@ def test_csv_declarations_and_assignments(db: Database, tmp_path: Path) -> None:
     assert rules == ["CS002", "CS003", "TR346"]
     assert db.query_value("SELECT pc4 FROM client") == "2284"
     assert db.query_value("SELECT count(*) FROM assignment") == 1
+
+
+def test_message_without_address_keeps_the_last_known_pc4(db: Database, tmp_path: Path) -> None:
+    # 301 (10-01-2024) carries an address; the later 305 and 307 do not and must not erase the PC4
+    s = ingest(db, FIX / "jw301_handwritten.xml", FIX / "jw305_handwritten.xml", FIX / "jw307_handwritten.xml")
+    assert s.counts["messages_stored"] == 3
+    assert db.query_value("SELECT pc4 FROM client") == "2284"
+    # also across separate ingest runs (state read back from the store)
+    moved = tmp_path / "jw307_later.xml"
+    moved.write_text((FIX / "jw307_handwritten.xml").read_text().replace("2024-07-02", "2024-08-01")
+                     .replace("<ijw:Identificatie>", "<ijw:Identificatie>X"))
+    ingest(db, moved)
+    row = db.query("SELECT pc4, birth_date, gender FROM client")[0]
+    assert row == {"pc4": "2284", "birth_date": date(2012, 5, 17), "gender": "2"}
+    # a later message with another address is a move: the PC4 follows it
+    later_301 = tmp_path / "jw301_moved.xml"
+    later_301.write_text((FIX / "jw301_handwritten.xml").read_text().replace("2284XK", "2612AB")
+                         .replace("2024-01-10", "2024-09-01").replace("<ijw:Identificatie>", "<ijw:Identificatie>M"))
+    ingest(db, later_301)
+    assert db.query_value("SELECT pc4 FROM client") == "2612"

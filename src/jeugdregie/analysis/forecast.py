@@ -1,0 +1,218 @@
+"""Expected final cost of a service year: declared so far + expected late declarations (IBNR) with an interval,
+against the budget. Backtestable: only what was received on or before ``as_of`` is used.
+
+Method (docs/forecast.md): a monthly development triangle of net granted amounts (``analysis.triangle``) over
+the service months from ``year - history_years`` up to ``as_of``, the chain ladder with Mack standard errors
+(``analysis.chainladder``), summed over the twelve service months of ``year`` with the Mack covariance between
+them. Service months of ``year`` after ``as_of`` (in-year forecasts), or with nothing received yet, are not
+delivered or not measurable yet: they get a run rate (the mean expected final cost of the three most recent
+service months that are at least two months old) with a spread from the month-to-month variation; that part is
+an approximation, not Mack, and is reported separately (``not_yet_delivered_cents``).
+
+Public interface used by the web pages and the half-year report (keep stable):
+``forecast_year(db, year, as_of, by=None, municipality=None) -> dict`` and
+``monthly_realisation(db, year, as_of, municipality=None, budget_line=None) -> dict``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from jeugdregie.analysis.chainladder import Z80, Z95, ChainLadderResult, fit
+from jeugdregie.analysis.triangle import StoreTriangle, build_triangles, month_index, period_label
+from jeugdregie.store.database import Database
+
+HISTORY_YEARS = 4
+RUN_RATE_MONTHS = 3
+RUN_RATE_MIN_AGE = 2
+FORECAST_BY = ("category", "municipality", "provider", "product", "budget_line")
+DEFAULT_TAIL = "exponential"
+
+
+def latest_receipt(db: Database) -> date:
+    """The most recent declaration or 325 date in the store (today when the store is empty)."""
+    d = db.query_value("SELECT MAX(declaration_date) FROM declaration_line")
+    r = db.query_value("SELECT MAX(response_date) FROM declaration_response")
+    dates = [x for x in (d, r) if x is not None]
+    return max(dates) if dates else date.today()
+
+
+def _round(x: float) -> int:
+    return int(math.floor(x + 0.5))
+
+
+def _cl(tri: StoreTriangle, tail: str | float | None) -> ChainLadderResult:
+    return fit(tri.cumulative(), tail=tail)
+
+
+def project(tri: StoreTriangle, year: int, as_of: date, tail: str | float | None = DEFAULT_TAIL,
+            budget_cents: int | None = None, result: ChainLadderResult | None = None,
+            months: list[int] | None = None) -> dict[str, Any]:
+    """Forecast of one group's service year (or of the given service month indexes) from its monthly triangle
+    (see the module docstring)."""
+    res = result or _cl(tri, tail)
+    labels = res.triangle.origins
+    pos = {o: i for i, o in enumerate(labels)}
+    months = months if months is not None else [year * 12 + m for m in range(12)]
+    as_of_m = month_index(as_of)
+    cl_origins = [period_label(m, "month") for m in months
+                  if m <= as_of_m and period_label(m, "month") in pos
+                  and period_label(m, "month") not in res.not_projected]
+    declared = tri.total_cents({m for m in months if m <= as_of_m})
+    s = res.summary(cl_origins) if cl_origins else {"latest": 0.0, "ibnr": 0.0, "se": 0.0}
+    cl_declared = tri.total_cents({m for m in months if period_label(m, "month") in cl_origins})
+    # months not delivered yet (after as_of) or with nothing measurable received: run rate
+    other = [m for m in months if period_label(m, "month") not in cl_origins]
+    run_rate, run_sd = _run_rate(res, as_of_m)
+    other_declared = declared - cl_declared
+    future_expected = run_rate * len(other)
+    future_ibnr = max(0.0, future_expected - other_declared) if other else 0.0
+    future_sd = run_sd * math.sqrt(len(other)) if other else 0.0
+    ibnr = float(s["ibnr"]) + future_ibnr
+    se = math.sqrt(float(s["se"]) ** 2 + future_sd ** 2)
+    expected = declared + _round(ibnr)
+    lo80, hi80 = _interval(declared, ibnr, se, Z80)
+    lo95, hi95 = _interval(declared, ibnr, se, Z95)
+    out: dict[str, Any] = {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "declared_cents": declared,
+        "ibnr_cents": _round(ibnr),
+        "expected_final_cents": expected,
+        "se_cents": _round(se),
+        "interval_80_cents": [lo80, hi80],
+        "interval_95_cents": [lo95, hi95],
+        "budget_cents": budget_cents,
+        "expected_over_under_cents": None if budget_cents is None else expected - budget_cents,
+        "interval_over_under_80_cents": None if budget_cents is None else [lo80 - budget_cents, hi80 - budget_cents],
+        "share_declared": (declared / expected) if expected > 0 else None,
+        "months_chain_ladder": len(cl_origins),
+        "months_not_yet_delivered": len(other),
+        "not_yet_delivered_cents": _round(future_ibnr) if other else 0,
+        "tail_factor": res.tail,
+    }
+    return out
+
+
+def _interval(declared: int, ibnr: float, se: float, z: float) -> tuple[int, int]:
+    from jeugdregie.analysis.chainladder import interval
+
+    lo, hi = interval(float(declared), ibnr, se, z)
+    return _round(lo), _round(hi)
+
+
+def _run_rate(res: ChainLadderResult, as_of_m: int) -> tuple[float, float]:
+    """Mean expected final cost per month of the most recent months aged >= RUN_RATE_MIN_AGE and the standard
+    deviation of the monthly expected final cost over the last twelve such months."""
+    ults = []
+    for i, o in enumerate(res.triangle.origins):
+        y, m = o.split("-")
+        mi = int(y) * 12 + int(m) - 1
+        if as_of_m - mi >= RUN_RATE_MIN_AGE and o not in res.not_projected and np.isfinite(res.ultimate[i]):
+            ults.append(float(res.ultimate[i]))
+    if not ults:
+        return 0.0, 0.0
+    recent = ults[-RUN_RATE_MONTHS:]
+    window = ults[-12:]
+    sd = float(np.std(window, ddof=1)) if len(window) >= 2 else 0.0
+    return float(np.mean(recent)), sd
+
+
+def budget_total(db: Database, year: int, municipality: str | None = None,
+                 budget_line: str | None = None) -> int | None:
+    """Budgeted expenses (kind 'budget', lasten) for the year. When a product mapping exists only the budget
+    lines that declarations map to count (other lines, e.g. Veilig Thuis, are not paid via iJw declarations).
+    None when no budget is registered."""
+    from jeugdregie.analysis.budget import budget_amounts
+
+    amounts = budget_amounts(db, year, municipality)
+    if budget_line is not None:
+        amounts = {k: v for k, v in amounts.items() if k == budget_line}
+    return sum(amounts.values()) if amounts else None
+
+
+def forecast_year(db: Database, year: int, as_of: date, by: str | None = None, municipality: str | None = None,
+                  tail: str | float | None = DEFAULT_TAIL, history_years: int = HISTORY_YEARS) -> dict[str, Any]:
+    """Expected final cost of service year ``year`` as known on ``as_of`` (same dict as
+    ``jeugdregie forecast --format json``; with ``by`` a ``rows`` list with the same keys per group)."""
+    if by is not None and by not in FORECAST_BY:
+        raise ValueError(f"onbekende indeling {by!r}: {', '.join(FORECAST_BY)}")
+    if as_of < date(year, 1, 1):
+        raise ValueError(f"peildatum {as_of.isoformat()} ligt voor het begin van {year}")
+    first = (year - history_years) * 12
+    last = min(month_index(as_of), year * 12 + 11)
+    tris = build_triangles(db, as_of, "month", "total", municipality, first_month=first, last_month=last)
+    total_tri = tris.get("totaal") or StoreTriangle("totaal", "month", {}, {
+        o: month_index(as_of) - o for o in range(first, last + 1)})
+    out = project(total_tri, year, as_of, tail, budget_total(db, year, municipality))
+    out.update({"municipality": municipality, "by": by})
+    notes = [
+        "Verwachte eindkosten = gedeclareerd tot de peildatum + verwachte late declaraties (chain ladder, "
+        "Mack-standaardfout); interval: lognormaal rond de verwachte nog te declareren kosten.",
+        "Alleen declaraties en afwijzingen ontvangen op of voor de peildatum tellen mee.",
+        "Aanname: late declaraties volgen hetzelfde vertragingspatroon als in de afgelopen "
+        f"{history_years} jaar; een aanbieder die zijn declaratiegedrag verandert valt daarbuiten.",
+    ]
+    if out["months_not_yet_delivered"]:
+        notes.append(f"{out['months_not_yet_delivered']} maand(en) zonder meetbare declaraties: geschat met het "
+                     "gemiddelde van de laatste drie maanden (benadering, geen Mack-interval).")
+    if out["budget_cents"] is None:
+        notes.append("Geen begroting geregistreerd voor dit jaar (jeugdregie budget import).")
+    if by is not None:
+        groups = build_triangles(db, as_of, "month", by, municipality, first_month=first, last_month=last)
+        rows = []
+        for key, tri in sorted(groups.items()):
+            budget = None
+            if by == "budget_line":
+                budget = budget_total(db, year, municipality, budget_line=key)
+            elif by == "municipality":
+                budget = budget_total(db, year, key)
+            row = project(tri, year, as_of, tail, budget)
+            row.update({"group": key, "municipality": municipality, "by": by})
+            rows.append(row)
+        out["rows"] = rows
+        out["rows_expected_final_sum_cents"] = sum(r["expected_final_cents"] for r in rows)
+        notes.append("Per groep een eigen driehoek: de som van de groepen kan licht afwijken van het totaal.")
+    out["notes"] = notes
+    return out
+
+
+def monthly_realisation(db: Database, year: int, as_of: date, municipality: str | None = None,
+                        budget_line: str | None = None, tail: str | float | None = DEFAULT_TAIL,
+                        history_years: int = HISTORY_YEARS) -> dict[str, Any]:
+    """Per service month of ``year``: declared so far, expected final cost, and cumulatively the declared
+    amount, the expected final cost with its 80% interval and the budget spread evenly over the months
+    (a chart/table of realisation + forecast fan vs budget). ``budget_line`` restricts to one budget line
+    (needs the product mapping)."""
+    first = (year - history_years) * 12
+    last = min(month_index(as_of), year * 12 + 11)
+    only = {"budget_line": budget_line} if budget_line else None
+    tris = build_triangles(db, as_of, "month", "total", municipality, first_month=first, last_month=last, only=only)
+    tri = tris.get("totaal") or StoreTriangle("totaal", "month", {}, {
+        o: month_index(as_of) - o for o in range(first, last + 1)})
+    res = _cl(tri, tail)
+    budget = budget_total(db, year, municipality, budget_line)
+    months = [year * 12 + m for m in range(12)]
+    rows = []
+    for k, mi in enumerate(months):
+        single = project(tri, year, as_of, tail, result=res, months=[mi])
+        upto = project(tri, year, as_of, tail, result=res, months=months[: k + 1])
+        rows.append({
+            "month": period_label(mi, "month"),
+            "delivered": mi <= month_index(as_of),
+            "declared_cents": single["declared_cents"],
+            "expected_final_cents": single["expected_final_cents"],
+            "cumulative_declared_cents": upto["declared_cents"],
+            "cumulative_expected_cents": upto["expected_final_cents"],
+            "cumulative_low_80_cents": upto["interval_80_cents"][0],
+            "cumulative_high_80_cents": upto["interval_80_cents"][1],
+            "cumulative_budget_cents": None if budget is None else (budget * (k + 1)) // 12,
+        })
+    total = project(tri, year, as_of, tail, budget, result=res)
+    return {"year": year, "as_of": as_of.isoformat(), "municipality": municipality, "budget_line": budget_line,
+            "budget_cents": budget, "forecast": total, "rows": rows,
+            "notes": ["Begroting gelijk verdeeld over de maanden (cumulatief, afgerond naar beneden)."]}

@@ -1,0 +1,106 @@
+"""`jeugdregie measures ...`: the measures register (import, list, show, export) and effect monitoring."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.output import Column, Table, emit
+
+measures_app = typer.Typer(help="Maatregelenregister: importeren, tonen, exporteren en effect volgen.",
+                           no_args_is_help=True)
+
+MunicipalityOption = Annotated[str | None, typer.Option("--municipality", "-m", help="CBS-gemeentecode, bv. 0637")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(measures_app, name="measures")
+
+
+def _fail(exc: Exception) -> None:
+    Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
+    raise typer.Exit(2)
+
+
+@measures_app.command("import")
+def import_cmd(file: Annotated[str, typer.Argument(help="YAML-, CSV- of Excel-bestand (of een seed-tabel)")],
+               municipality: MunicipalityOption = None, db: DbOption = None) -> None:
+    """Maatregelen inlezen; bestaande maatregelen met hetzelfde nummer worden bijgewerkt (nieuwe versie)."""
+    from jeugdregie.measures import files
+    from jeugdregie.measures import register as reg
+    from jeugdregie.measures.model import MeasureError
+    from jeugdregie.settings import get_settings
+
+    try:
+        measures = files.read_file(file, municipality)
+    except (MeasureError, OSError) as exc:
+        _fail(exc)
+    with open_db(db) as database:
+        n = reg.save_all(database, measures, actor=get_settings().user)
+    Console(stderr=True).print(f"{n} maatregelen ingelezen uit {file}")
+
+
+def list_table(summary: dict[str, Any]) -> Table:
+    cols = [Column("municipality", "Gemeente"), Column("number", "Nr"), Column("title", "Titel"),
+            Column("status", "Status"), Column("qualitative_effect", "Kwal."),
+            Column("gross_cents", "Bruto", "cents"), Column("needed_cents", "Benodigd", "cents"),
+            Column("investment_cents", "Investering", "cents"), Column("net_cents", "Netto", "cents"),
+            Column("social_cents", "Maatschappelijk", "cents"), Column("realised_cents", "Gerealiseerd", "cents"),
+            Column("next_checkpoint", "Volgend ijkmoment")]
+    rows = [*summary["measures"], {"title": "Totaal", **summary["totals"]}]
+    notes = [f"Maatregel {r['number']}: netto wijkt {r['net_differs_cents'] / 100:,.0f} euro af van bruto − benodigd "
+             "(zo vermeld in het plan)".replace(",", ".") for r in summary["measures"] if r["net_differs_cents"]]
+    year = f" {summary['year']}" if summary["year"] else " (alle jaren opgeteld)"
+    return Table(f"Maatregelen{year}", cols, rows, notes)
+
+
+@measures_app.command("list")
+def list_cmd(municipality: MunicipalityOption = None,
+             year: Annotated[int | None, typer.Option("--year", help="Alleen bedragen van dit jaar")] = None,
+             fmt: FormatOption = Format.table, out: OutOption = None, db: DbOption = None) -> None:
+    """Maatregelen met bruto, benodigd, netto en maatschappelijk effect, en kolomtotalen."""
+    from jeugdregie.measures import register as reg
+
+    with open_db(db) as database:
+        summary = reg.summary(reg.list_measures(database, municipality), year)
+    emit(fmt, [list_table(summary)], json_obj=summary, out=out, default_name="maatregelen")
+
+
+@measures_app.command("export")
+def export_cmd(file: Annotated[str, typer.Argument(help="Doelbestand .yaml, .csv of .xlsx")],
+               municipality: MunicipalityOption = None, db: DbOption = None) -> None:
+    """Het register wegschrijven als YAML, CSV of Excel (dezelfde formaten als import)."""
+    from jeugdregie.measures import files
+    from jeugdregie.measures import register as reg
+    from jeugdregie.measures.model import MeasureError
+
+    with open_db(db) as database:
+        measures = reg.list_measures(database, municipality)
+    try:
+        files.write_file(measures, file)
+    except MeasureError as exc:
+        _fail(exc)
+    Console(stderr=True).print(f"{len(measures)} maatregelen geschreven naar {file}")
+
+
+@measures_app.command("show")
+def show_cmd(number: Annotated[str, typer.Argument(help="Maatregelnummer")], municipality: MunicipalityOption = None,
+             fmt: FormatOption = Format.table, db: DbOption = None) -> None:
+    """Eén maatregel: velden, bedragen per jaar, ijkmomenten en gekoppelde indicatoren."""
+    from jeugdregie.measures import files
+    from jeugdregie.measures import register as reg
+
+    with open_db(db) as database:
+        found = [m for m in reg.list_measures(database, municipality) if m.number == number]
+    if len(found) != 1:
+        _fail(ValueError(f"maatregel {number} {'niet gevonden' if not found else 'bestaat in meer gemeenten'}"
+                         "; geef --municipality"))
+    m = found[0]
+    if fmt == Format.json:
+        emit(fmt, [], json_obj=m.to_dict())
+        return
+    sys.stdout.write(files.write_yaml([m]))

@@ -1,0 +1,85 @@
+"""triangle, chainladder and forecast commands in every output format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from jeugdregie.analysis.tests.test_triangle import lagged_store
+from jeugdregie.cli import load_commands
+from jeugdregie.store import connect
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    url = str(tmp_path / "cli.duckdb")
+    db = connect(url)
+    lagged_store(db)
+    db.close()
+    return url
+
+
+def _run(*args: str) -> str:
+    result = runner.invoke(load_commands(), list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["triangle", "--grain", "month", "--by", "category", "--as-of", "2024-06-30"],
+    ["triangle", "--grain", "quarter"],
+    ["forecast", "--year", "2023", "--as-of", "2024-03-31"],
+    ["forecast", "--year", "2023", "--as-of", "2024-03-31", "--by", "category"],
+], ids=lambda a: "-".join(a[:3]))
+def test_all_formats(store: str, tmp_path: Path, args: list[str]) -> None:
+    base = [*args, "--db", store]
+    assert _run(*base).strip()
+    assert isinstance(json.loads(_run(*base, "--format", "json")), dict)
+    assert ";" in _run(*base, "--format", "csv").splitlines()[0]
+    xlsx = tmp_path / "out.xlsx"
+    _run(*base, "--format", "xlsx", "--out", str(xlsx))
+    assert load_workbook(xlsx).active.max_row >= 2
+
+
+def test_forecast_json_keys(store: str) -> None:
+    obj = json.loads(_run("forecast", "--year", "2023", "--as-of", "2024-03-31", "--db", store, "--format", "json"))
+    for key in ("year", "as_of", "declared_cents", "ibnr_cents", "expected_final_cents", "interval_80_cents",
+                "budget_cents", "expected_over_under_cents"):
+        assert key in obj
+    assert obj["year"] == 2023 and obj["as_of"] == "2024-03-31" and obj["budget_cents"] is None
+    assert len(obj["interval_80_cents"]) == 2
+
+
+def test_chainladder_command(shared: Path, tmp_path: Path) -> None:
+    path = shared / "reference" / "triangles" / "raa_cumulative.csv"
+    obj = json.loads(_run("chainladder", "--triangle", str(path), "--format", "json"))
+    assert round(obj["ibnr_total"], 2) == 52135.23 and round(obj["mack_se_total"], 2) == 26880.74
+    assert set(obj["ultimate"]) == {str(y) for y in range(1981, 1991)} and "1990" in obj["ibnr"]
+    assert "Totaal" in _run("chainladder", "--triangle", str(path))
+    xlsx = tmp_path / "cl.xlsx"
+    _run("chainladder", "--triangle", str(path), "--format", "xlsx", "--out", str(xlsx))
+    assert load_workbook(xlsx).active.max_row >= 12  # header, 10 origins, total (+ notes)
+
+
+def test_triangle_csv_roundtrip_into_chainladder(store: str, tmp_path: Path) -> None:
+    csv_path = tmp_path / "tri.csv"
+    _run("triangle", "--grain", "month", "--as-of", "2024-06-30", "--db", store, "--format", "csv",
+         "--out", str(csv_path))
+    obj = json.loads(_run("chainladder", "--triangle", str(csv_path), "--format", "json"))
+    assert obj["latest"]["2023-01"] == pytest.approx(160.0)  # euros: 100 + 50 - 10 + 20
+    assert obj["latest"]["2023-02"] == pytest.approx(70.0)
+
+
+def test_errors_are_dutch_and_exit_2(store: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    result = runner.invoke(load_commands(), ["chainladder", "--triangle", str(bad)])
+    assert result.exit_code == 2 and "kolommen ontbreken" in result.output
+    result = runner.invoke(load_commands(), ["forecast", "--year", "2023", "--as-of", "31-03-2024", "--db", store])
+    assert result.exit_code == 2
