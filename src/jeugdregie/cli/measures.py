@@ -104,3 +104,56 @@ def show_cmd(number: Annotated[str, typer.Argument(help="Maatregelnummer")], mun
         emit(fmt, [], json_obj=m.to_dict())
         return
     sys.stdout.write(files.write_yaml([m]))
+
+
+@measures_app.command("effect")
+def effect_cmd(number: Annotated[str, typer.Argument(help="Maatregelnummer")],
+               municipality: MunicipalityOption = None,
+               level: Annotated[float, typer.Option("--level", help="Betrouwbaarheid van het interval")] = 0.9,
+               maturity: Annotated[int, typer.Option("--maturity-months",
+                                                     help="Laatste maanden weglaten (late declaraties)")] = 3,
+               chart: Annotated[str | None, typer.Option("--chart", help="Grafiek per indicator: bestandsnaam "
+                                                         "(.png/.svg); bij meer indicatoren volgt -1, -2")] = None,
+               fmt: FormatOption = Format.table, out: OutOption = None, db: DbOption = None) -> None:
+    """Effect van een maatregel op elke gekoppelde indicator: trend, vergelijkingsgroep en wat de data niet zeggen."""
+    from pathlib import Path
+
+    from jeugdregie.analysis import effect
+    from jeugdregie.analysis.indicators import IndicatorError
+    from jeugdregie.measures import register as reg
+    from jeugdregie.report import charts
+
+    with open_db(db) as database:
+        found = [m for m in reg.list_measures(database, municipality) if m.number == number]
+        if len(found) != 1:
+            _fail(ValueError(f"maatregel {number} {'niet gevonden' if not found else 'bestaat in meer gemeenten'}"
+                             "; geef --municipality"))
+        m = found[0]
+        if not m.indicators:
+            _fail(ValueError(f"maatregel {number} heeft geen gekoppelde indicatoren (zie docs/measures.md)"))
+        try:
+            results = effect.monitor_measure(database, m, level=level, maturity_months=maturity)
+        except IndicatorError as exc:
+            _fail(exc)
+    if chart:
+        for i, r in enumerate(results, start=1):
+            best = r.best
+            path = Path(chart) if len(results) == 1 else Path(chart).with_stem(f"{Path(chart).stem}-{i}")
+            charts.write_chart(path, charts.effect_chart(
+                r.periods, r.observed, r.pre_count, counterfactual=best.counterfactual if best else None,
+                band=best.band if best else None, title=r.indicator, money=r.unit == "cents",
+                fmt=charts.chart_format(path)))
+    rows = []
+    for r in results:
+        for e in (r.trend, r.did):
+            if e is not None:
+                rows.append({"indicator": r.indicator, "method": {"trend": "Trend", "did": "Vergelijkingsgroep"}[
+                    e.method], "effect": effect.fmt_value(e.effect, r.unit), "low": effect.fmt_value(e.low, r.unit),
+                    "high": effect.fmt_value(e.high, r.unit), "relative": e.relative, "verdict": r.verdict})
+    table = Table(f"Effect maatregel {m.number} {m.title}",
+                  [Column("indicator", "Indicator"), Column("method", "Methode"), Column("effect", "Effect/maand"),
+                   Column("low", "Interval van"), Column("high", "tot"), Column("relative", "Relatief", "pct"),
+                   Column("verdict", "Oordeel")], rows,
+                  notes=[s for r in results for s in [f"{r.indicator}:", *r.statements]])
+    emit(fmt, [table], json_obj={"measure": m.number, "municipality": m.municipality,
+                                 "results": [r.as_dict() for r in results]}, out=out, default_name="effect")

@@ -123,3 +123,36 @@ def chart_format(path: str | Path) -> str:
     if suffix not in {".png", ".svg"}:
         raise ValueError(f"grafiek moet .png of .svg zijn, niet {suffix or '(geen extensie)'}")
     return suffix[1:]
+
+
+def effect_chart(periods: Sequence[str], observed: Sequence[float | None], pre_count: int, *,
+                 counterfactual: Sequence[float | None] | None = None,
+                 band: Sequence[tuple[float, float] | None] | None = None, method_label: str = "Zonder maatregel",
+                 title: str = "Effect van de maatregel", money: bool = True, fmt: str = "png") -> bytes:
+    """Observed series with the counterfactual (and its interval band) after the start of a measure."""
+    fig = Figure(figsize=(8, 4.2))
+    ax = fig.subplots()
+    x = list(range(len(periods)))
+    ax.plot(x, [float("nan") if v is None else v for v in observed], marker=".", color="#2c3e50",
+            label="Waargenomen")
+    post_x = x[pre_count:]
+    if counterfactual is not None:
+        ax.plot(post_x, [float("nan") if v is None else v for v in counterfactual], linestyle="--",
+                color="#c0392b", label=method_label)
+    if band is not None:
+        lo = [float("nan") if b is None else b[0] for b in band]
+        hi = [float("nan") if b is None else b[1] for b in band]
+        ax.fill_between(post_x, lo, hi, color="#c0392b", alpha=0.15, linewidth=0, label="Interval")
+    if 0 < pre_count < len(periods):
+        ax.axvline(pre_count - 0.5, color="#7f8c8d", linewidth=1)
+        ax.annotate("start maatregel", (pre_count - 0.5, 1), xycoords=("data", "axes fraction"), fontsize=8,
+                    ha="left", va="top", xytext=(3, -3), textcoords="offset points", color="#7f8c8d")
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(x[::step], list(periods)[::step], fontsize=7, rotation=45)
+    if money:
+        ax.yaxis.set_major_formatter(FuncFormatter(_eur_axis))
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#eeeeee")
+    return _save(fig, fmt)

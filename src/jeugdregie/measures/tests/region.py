@@ -1,0 +1,50 @@
+"""A small synthetic region (3 municipalities, 2021-2024) ingested once per session, for effect monitoring
+and report tests. Tests copy the DuckDB file so each one may change it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from jeugdregie.ingest.loader import Ingester
+from jeugdregie.store import Database, connect
+from jeugdregie.synth.config import SynthOptions
+from jeugdregie.synth.generator import generate
+
+KEY = b"test-key-not-secret"
+TREATED = "0603"  # Rijswijk; the comparison municipalities are 0629 Wassenaar and 1842 Midden-Delfland
+
+
+@pytest.fixture(scope="session")
+def region_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("measure_region")
+    generate(SynthOptions(out=str(out / "src"), scale="small", seed=3, years=(2021, 2024),
+                          extract_date=date(2025, 6, 30)))
+    path = out / "region.duckdb"
+    db = connect(str(path))
+    try:
+        Ingester(db, KEY, user="test", today=date(2030, 1, 1)).run([out / "src" / "ijw"])
+    finally:
+        db.close()
+    return path
+
+
+@pytest.fixture
+def region_db(region_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "region.duckdb"
+    shutil.copy(region_template, path)
+    db = connect(str(path))
+    yield db
+    db.close()
+
+
+def simulate_measure(db: Database, municipality: str, product: str, start: date, factor: float) -> None:
+    """The known effect: from ``start`` on, delivered units and amounts of ``product`` scale by ``factor``."""
+    db.execute("UPDATE declaration_line SET signed_amount_cents = CAST(ROUND(signed_amount_cents * ?) AS BIGINT), "
+               "signed_volume = CAST(ROUND(signed_volume * ?) AS BIGINT) "
+               "WHERE municipality = ? AND product_code = ? AND service_month >= ?",
+               [factor, factor, municipality, product, start])
