@@ -130,6 +130,11 @@ def test_explain_store_recovers_knobs(any_db: Database) -> None:
     assert sum(r["components"].values()) == 1544000
     for k, v in expected.items():
         assert abs(r["components"][k] - v) < 1, k
+        # issue 3 done-when: each share within 1 percentage point of the knob share (here: within a cent)
+        assert abs(r["shares"][k] - float(v / 1544000)) * 100 < 1, k
+    assert r["shares"]["volume"] == pytest.approx(0.2923, abs=1e-4)
+    assert r["shares"]["intensity"] == pytest.approx(0.5579, abs=1e-4)
+    assert r["shares"]["price"] == pytest.approx(0.1498, abs=1e-4)
     assert r["clients"] == {"from": 40, "to": 44}
     for row in r["rows"]:
         assert sum(row["components"].values()) == row["total_change_cents"]
