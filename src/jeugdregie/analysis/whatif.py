@@ -27,15 +27,39 @@ def _cents(f: Fraction) -> int:
     return round_half_up(f.numerator, f.denominator)
 
 
+def scenarios(avg_norm: Fraction, avg_actual: Fraction, inflows: dict[str, int], months: int) -> list[dict[str, Any]]:
+    """Cost at the norm and at the current average per trajectory, and the saving, for each inflow scenario.
+
+    Seed 001 prints such a margin ("bereik 6 - 12", "kosten per traject 9.200 - 5.080"): the low reach at the
+    current price and the high reach at the norm price are the two ends of its total-cost margin.
+    """
+    out = []
+    for name, n in inflows.items():
+        at_norm, at_actual = n * avg_norm, n * avg_actual
+        out.append({"scenario": name, "inflow": n, "cost_at_norm_cents": _cents(at_norm),
+                    "cost_at_actual_average_cents": _cents(at_actual),
+                    "saving_full_year_cents": _cents(at_actual - at_norm),
+                    "saving_cents": _cents((at_actual - at_norm) * months / 12)})
+    return out
+
+
 def duration_norm(norm: tuple[int, int], actual: tuple[int, int], *, inflow: int | None = None,
-                  months: int = 12, norm_label: str = "norm", period_label: str = "periode") -> dict[str, Any]:
-    """``norm``/``actual`` are (cost_cents, trajectories). Amounts returned in cents (rounded half up)."""
+                  months: int = 12, norm_label: str = "norm", period_label: str = "periode",
+                  inflow_low: int | None = None, inflow_high: int | None = None) -> dict[str, Any]:
+    """``norm``/``actual`` are (cost_cents, trajectories). Amounts returned in cents (rounded half up).
+
+    ``inflow_low``/``inflow_high`` add low/high inflow scenarios next to the expected inflow.
+    """
     (cost_n, traj_n), (cost_a, traj_a) = norm, actual
     if traj_n <= 0 or traj_a <= 0:
         raise ValueError("beide perioden moeten trajecten hebben")
     if not 0 <= months <= 12:
         raise ValueError("--months moet tussen 0 en 12 liggen")
     inflow = traj_a if inflow is None else inflow
+    if any(v is not None and v < 0 for v in (inflow, inflow_low, inflow_high)):
+        raise ValueError("instroom kan niet negatief zijn")
+    if inflow_low is not None and inflow_high is not None and inflow_low > inflow_high:
+        raise ValueError("--inflow-low is groter dan --inflow-high")
     avg_n = Fraction(cost_n, traj_n)
     avg_a = Fraction(cost_a, traj_a)
     at_norm = inflow * avg_n
@@ -52,6 +76,10 @@ def duration_norm(norm: tuple[int, int], actual: tuple[int, int], *, inflow: int
         "saving_full_year_cents": _cents(saving_year),
         "saving_cents": _cents(saving),
     }
+    named = {"laag": inflow_low, "verwacht": inflow, "hoog": inflow_high}
+    given = sorted(((k, v) for k, v in named.items() if v is not None), key=lambda kv: kv[1])  # rows by inflow
+    result["scenarios"] = scenarios(avg_n, avg_a, dict(given), months) \
+        if inflow_low is not None or inflow_high is not None else []
     part = "" if months == 12 else f" Voor {months} van de 12 maanden: {format_eur(result['saving_cents'])}."
     result["explanation"] = (
         f"Gemiddelde kosten per traject: {format_eur(result['norm_average_cents'])} in {norm_label} (norm) en "
@@ -60,6 +88,16 @@ def duration_norm(norm: tuple[int, int], actual: tuple[int, int], *, inflow: int
         f"{format_eur(result['cost_at_actual_average_cents'])}: een besparing van "
         f"{format_eur(result['saving_full_year_cents'])} op jaarbasis.{part} Dit is een rekenvoorbeeld, geen "
         "voorspelling: het veronderstelt dat de trajecten terug kunnen naar de gemiddelde kosten van de norm.")
+    if result["scenarios"]:
+        by_name = {sc["scenario"]: sc for sc in result["scenarios"]}
+        lo = by_name.get("laag", result["scenarios"][0])
+        hi = by_name.get("hoog", result["scenarios"][-1])
+        result["explanation"] += (
+            f" Bandbreedte van de instroom {lo['inflow']} tot {hi['inflow']} trajecten: totale kosten tussen "
+            f"{format_eur(lo['cost_at_norm_cents'])} (lage instroom, norm) en "
+            f"{format_eur(hi['cost_at_actual_average_cents'])} (hoge instroom, huidige gemiddelde kosten); "
+            f"besparing tussen {format_eur(lo['saving_full_year_cents'])} en "
+            f"{format_eur(hi['saving_full_year_cents'])} op jaarbasis.")
     return result
 
 
@@ -113,13 +151,15 @@ def product_period(db: Database, product: str, period: str, municipality: str | 
 
 def duration_norm_store(db: Database, product: str, norm_period: str, period: str, *,
                         inflow: int | None = None, months: int = 12, municipality: str | None = None,
-                        approved_only: bool = False) -> dict[str, Any]:
+                        approved_only: bool = False, inflow_low: int | None = None,
+                        inflow_high: int | None = None) -> dict[str, Any]:
     cost_n, traj_n, _ = product_period(db, product, norm_period, municipality, approved_only)
     cost_a, traj_a, clients = product_period(db, product, period, municipality, approved_only)
     if not traj_n or not traj_a:
         raise ValueError(f"geen trajecten voor product {product} in {norm_period if not traj_n else period}")
     result = duration_norm((cost_n, traj_n), (cost_a, traj_a), inflow=inflow, months=months,
-                           norm_label=norm_period, period_label=period)
+                           norm_label=norm_period, period_label=period, inflow_low=inflow_low,
+                           inflow_high=inflow_high)
     result.update(product=product, municipality=municipality, approved_only=approved_only, clients=clients,
                   source="store")
     return result

@@ -34,6 +34,16 @@ def whatif_table(r: dict[str, Any]) -> Table:
                  rows=rows, notes=[r["explanation"]])
 
 
+def scenario_table(r: dict[str, Any]) -> Table:
+    return Table(title="Scenario's instroom", columns=[
+        Column("scenario", "Scenario"), Column("inflow", "Instroom (trajecten)", "int"),
+        Column("cost_at_norm_cents", f"Kosten tegen norm {r['norm_period']}", "cents"),
+        Column("cost_at_actual_average_cents", f"Kosten tegen gemiddelde {r['period']}", "cents"),
+        Column("saving_full_year_cents", "Besparing op jaarbasis", "cents"),
+        Column("saving_cents", f"Besparing ({r['months']} maanden)", "cents")], rows=r["scenarios"],
+        notes=["Lage en hoge instroom zijn aannames van de gebruiker (--inflow-low, --inflow-high)."])
+
+
 @whatif_app.command("duration-norm")
 def duration_norm(
     norm_period: Annotated[str, typer.Option("--norm-period", help="Normperiode, bijv. 2017")],
@@ -44,6 +54,10 @@ def duration_norm(
     inflow: Annotated[int | None, typer.Option("--inflow", help="Verwachte instroom (standaard: trajecten in periode)")]
     = None,
     months: Annotated[int, typer.Option("--months", help="Maanden van het jaar waarin de norm geldt (1-12)")] = 12,
+    inflow_low: Annotated[int | None, typer.Option("--inflow-low", help="Scenario lage instroom (trajecten)")]
+    = None,
+    inflow_high: Annotated[int | None, typer.Option("--inflow-high", help="Scenario hoge instroom (trajecten)")]
+    = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help="Alleen deze gemeente")] = None,
     approved_only: Annotated[bool, typer.Option("--approved-only", help="Alleen toegekende declaraties")] = False,
     db: DbOption = None,
@@ -60,7 +74,8 @@ def duration_norm(
                 if p not in table:
                     raise ValueError(f"periode {p} staat niet in {from_table} (wel: {', '.join(sorted(table))})")
             result = whatif.duration_norm(table[norm_period], table[period], inflow=inflow, months=months,
-                                          norm_label=norm_period, period_label=period)
+                                          norm_label=norm_period, period_label=period, inflow_low=inflow_low,
+                                          inflow_high=inflow_high)
             result["source"] = "table"
         else:
             if not product:
@@ -69,10 +84,12 @@ def duration_norm(
             try:
                 result = whatif.duration_norm_store(database, product, norm_period, period, inflow=inflow,
                                                     months=months, municipality=municipality,
-                                                    approved_only=approved_only)
+                                                    approved_only=approved_only, inflow_low=inflow_low,
+                                                    inflow_high=inflow_high)
             finally:
                 database.close()
     except (ValueError, OSError) as exc:
         Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
         raise typer.Exit(code=2) from exc
-    emit(fmt, [whatif_table(result)], json_obj=result, out=out, default_name="whatif")
+    tables = [whatif_table(result)] + ([scenario_table(result)] if result["scenarios"] else [])
+    emit(fmt, tables, json_obj=result, out=out, default_name="whatif")

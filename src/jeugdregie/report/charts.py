@@ -104,8 +104,8 @@ def trend(periods: Sequence[str], series: Mapping[str, Sequence[int | None]], *,
         ax.yaxis.set_major_formatter(FuncFormatter(_eur_axis))
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    if len(series) > 1:
-        ax.legend(fontsize=8, frameon=False)
+    if len(series) > 1:  # legend beside the plot so it never hides a line
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#eeeeee")
     return _save(fig, fmt)

@@ -88,6 +88,30 @@ def test_pilot_whatif_reproduces_seed(shared: Path) -> None:
     assert round(part["saving_cents"] / 100, -4) == 50000
 
 
+def test_pilot_whatif_margin_reproduces_seed(shared: Path, tmp_path: Path) -> None:
+    """Seed 001 prints a margin: reach 6 - 12, cost per trajectory 9,200 - 5,080, total cost 55,200 - 60,960
+    (seeds-data: 6 x 9,200 and 12 x 5,080). With unrounded averages: 6 x 9,166.67 = 55,000 (low reach at the 2018
+    average) and 12 x 5,083.33 = 61,000 (high reach at the 2017 norm)."""
+    pilot = shared / "seeds-data" / "zoetermeer_pilot_kostenbewust.csv"
+    xlsx = tmp_path / "w.xlsx"
+    args = ["whatif", "duration-norm", "--from-table", str(pilot), "--norm-period", "2017", "--period", "2018",
+            "--inflow", "18", "--inflow-low", "6", "--inflow-high", "12"]
+    r = json.loads(_run(*args, "-f", "json"))
+    sc = {s["scenario"]: s for s in r["scenarios"]}
+    assert [s["scenario"] for s in r["scenarios"]] == ["laag", "hoog", "verwacht"]  # by inflow: 6, 12, 18
+    assert sc["laag"]["cost_at_actual_average_cents"] == 5500000  # seed: 6 x 9,200 = 55,200
+    assert sc["hoog"]["cost_at_norm_cents"] == 6100000  # seed: 12 x 5,080 = 60,960
+    assert abs(sc["laag"]["cost_at_actual_average_cents"] - 6 * 920000) <= 6 * 5000
+    assert abs(sc["hoog"]["cost_at_norm_cents"] - 12 * 508000) <= 12 * 500
+    assert sc["verwacht"]["saving_full_year_cents"] == r["saving_full_year_cents"] == 7350000
+    assert sc["laag"]["saving_full_year_cents"] == 2450000  # exact: 6 x (165,000/18 - 61,000/12) = 24,500
+    assert "Bandbreedte" in r["explanation"]
+    _run(*args, "-f", "xlsx", "-o", str(xlsx))
+    assert load_workbook(xlsx).sheetnames == ["Wat als_ trajectduur terug naar", "Scenario's instroom"]
+    bad = runner.invoke(load_commands(), [*args[:-4], "--inflow-low", "12", "--inflow-high", "6"])
+    assert bad.exit_code == 2 and "groter" in bad.output
+
+
 def test_whatif_generic_table(tmp_path: Path) -> None:
     t = tmp_path / "t.csv"
     t.write_text("period,cost_eur,trajectories\n2022,1000.00,4\n2023,1500.00,5\n")
