@@ -27,18 +27,34 @@ def _age(birth: date | None, on: date) -> int | None:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+def _ranking(db: Database, period: str, municipality: str, approved_only: bool,
+             n: int | None = None, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Clients by net cost in a period (highest first): the top ``n``, or the given ``ids``."""
+    p = parse_period(period)
+    joins, where, params = line_filter(p, municipality, approved_only)
+    if ids is not None:
+        if not ids:
+            return []
+        where += f" AND l.client_id IN ({', '.join('?' for _ in ids)})"
+        params = [*params, *ids]
+    limit = " LIMIT ?" if n is not None else ""
+    return db.query(
+        f"SELECT l.client_id, SUM(l.signed_amount_cents) AS net {joins} {where} "  # noqa: S608 - fixed SQL fragments
+        "GROUP BY l.client_id HAVING SUM(l.signed_amount_cents) > 0 "
+        f"ORDER BY SUM(l.signed_amount_cents) DESC, l.client_id{limit}", [*params, *([n] if n is not None else [])])
+
+
 def top_clients(db: Database, period: str, municipality: str, n: int = 20,
-                approved_only: bool = False) -> dict[str, Any]:
+                approved_only: bool = False, compare: str | None = None) -> dict[str, Any]:
+    """The ``n`` most expensive clients; with ``compare`` (an earlier period) also each client's cost and rank
+    there, and how many of that period's top ``n`` are no longer in the list (repeatable over time)."""
     if not municipality:
         raise ValueError("cliëntoverzichten alleen per gemeente: geef --municipality")
     if n < 1:
         raise ValueError("--n moet minstens 1 zijn")
     p = parse_period(period)
     joins, where, params = line_filter(p, municipality, approved_only)
-    top = db.query(
-        f"SELECT l.client_id, SUM(l.signed_amount_cents) AS net {joins} {where} "  # noqa: S608 - fixed SQL fragments
-        "GROUP BY l.client_id HAVING SUM(l.signed_amount_cents) > 0 "
-        "ORDER BY SUM(l.signed_amount_cents) DESC, l.client_id LIMIT ?", [*params, n])
+    top = _ranking(db, period, municipality, approved_only, n=n)
     ids = [str(r["client_id"]) for r in top]
     rows: list[dict[str, Any]] = []
     if ids:
@@ -76,18 +92,35 @@ def top_clients(db: Database, period: str, municipality: str, n: int = 20,
                 "stacking": bool(stacked),
                 "stacking_months": len(stacked),
             })
-    return {"period": p.label, "municipality": municipality, "n": n, "approved_only": approved_only,
-            "rows": rows,
-            "notes": ["Alleen cliënten van de eigen gemeente; deze weergave is vastgelegd in het auditlog.",
-                      "Stapeling = maanden met meer dan één product of meer dan één aanbieder tegelijk.",
-                      "Leeftijd op de laatste dag van de periode."]}
+    notes = ["Alleen cliënten van de eigen gemeente; deze weergave is vastgelegd in het auditlog.",
+             "Stapeling = maanden met meer dan één product of meer dan één aanbieder tegelijk.",
+             "Leeftijd op de laatste dag van de periode."]
+    result: dict[str, Any] = {"period": p.label, "municipality": municipality, "n": n,
+                              "approved_only": approved_only, "rows": rows, "notes": notes}
+    if compare:
+        earlier = parse_period(compare)
+        before = _ranking(db, compare, municipality, approved_only, n=n)
+        rank = {str(r["client_id"]): i for i, r in enumerate(before, start=1)}
+        cost = {str(r["client_id"]): int(r["net"]) for r in _ranking(db, compare, municipality, approved_only,
+                                                                      ids=ids)}
+        for row in rows:
+            row["previous_net_cents"] = cost.get(row["client_id"], 0)
+            row["previous_rank"] = rank.get(row["client_id"])
+        stayed = sum(1 for row in rows if row["previous_rank"] is not None)
+        result.update(compare=earlier.label, stayed=stayed, left=len(before) - stayed, entered=len(rows) - stayed)
+        notes.append(f"Vergeleken met {earlier.label}: {stayed} van de {len(rows)} cliënten stonden toen ook in de top "
+                     f"{n}; {len(before) - stayed} cliënten uit de top {n} van {earlier.label} staan er nu niet meer in.")
+    return result
 
 
 def top_clients_logged(db: Database, actor: str, period: str, municipality: str, n: int = 20,
-                       approved_only: bool = False, action: str = "view") -> dict[str, Any]:
+                       approved_only: bool = False, action: str = "view", compare: str | None = None) -> dict[str, Any]:
     """``top_clients`` plus the audit row every client-level output needs."""
-    result = top_clients(db, period, municipality, n, approved_only)
+    result = top_clients(db, period, municipality, n, approved_only, compare=compare)
+    filters: dict[str, Any] = {"period": period, "n": n, "approved_only": approved_only}
+    if compare:
+        filters["compare"] = compare
     result["audit_id"] = log_client_view(
-        db, object="top-clients", filters={"period": period, "n": n, "approved_only": approved_only},
+        db, object="top-clients", filters=filters,
         municipality=municipality, row_count=len(result["rows"]), actor=actor, action=action)
     return result

@@ -22,6 +22,7 @@ def bench_ingest(
     data: Annotated[Path | None, typer.Option("--data", help="Map met iJw-bestanden (standaard: synthetische regio)")] = None,
     scale: Annotated[str, typer.Option("--scale", help="Schaal van de synthetische regio zonder --data")] = "small",
     repeat: Annotated[int, typer.Option("--repeat", help="Herhalingen; de snelste van elk telt")] = 3,
+    memory: Annotated[bool, typer.Option("--memory/--no-memory", help="Ook piekgeheugen 1x en 10x meten")] = True,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table of json")] = "table",
 ) -> None:
     """Inleessnelheid t.o.v. kale lxml-iterparse van dezelfde bytes, en piekgeheugen bij 1x en 10x invoer."""
@@ -39,7 +40,7 @@ def bench_ingest(
             data = Path(tmp) / "region"
             generate(SynthOptions(out=str(data), scale=scale, seed=1))
         console.print("Meten (kale lxml-iterparse, inlezen, piekgeheugen 1x en 10x) ...")
-        result = run([data / "ijw" if (data / "ijw").is_dir() else data], repeat=repeat)
+        result = run([data / "ijw" if (data / "ijw").is_dir() else data], repeat=repeat, memory=memory)
     if fmt == "json":
         print(json.dumps(result, indent=2))
         return

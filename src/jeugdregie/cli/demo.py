@@ -10,8 +10,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+_APP: typer.Typer | None = None
+
 
 def register(app: typer.Typer) -> None:
+    global _APP
+    _APP = app
     app.command("demo")(demo)
 
 
@@ -55,6 +59,11 @@ def demo(
         task = progress.add_task("ingest", total=len(sources))
         summary = ing.run([], on_file=lambda s, r: progress.advance(task), sources=sources)
     contracts = data_dir / "contracts.csv"
+    population = data_dir / "population.csv"
+    if population.is_file():  # denominators for `jeugdregie reach` (idempotent: replaces the same rows)
+        from jeugdregie.analysis.reach import import_population
+
+        import_population(database, population, source="synthetisch")
     st = status(database)
     database.close()
     c = summary.counts
@@ -74,6 +83,7 @@ def demo(
     dbo = f"--db {db_url}"
     steps = [
         f"jeugdregie status {dbo}",
+        f"jeugdregie reach --year {last} {dbo}",
         f"jeugdregie costs --period {last} --by category {dbo}",
         f"jeugdregie explain --from {first} --to {last} --by category {dbo}",
         f"jeugdregie forecast --year {last} --as-of {last + 1}-03-31 {dbo}",
@@ -82,7 +92,18 @@ def demo(
         f"jeugdregie lists wlz --period {last} --municipality {next(iter(sorted(_munis(db_url))), '0603')} {dbo}",
         f"jeugdregie serve {dbo}",
     ]
+    available = _commands()  # only suggest commands this installation has
+    steps = [s for s in steps if available is None or s.split()[1] in available]
     console.print(Panel("\n".join(steps), title="Verder kijken", expand=False))
+
+
+def _commands() -> set[str] | None:
+    """Names of the top-level commands of the CLI this demo is registered in (None before registration)."""
+    if _APP is None:
+        return None
+    names = {c.name or (c.callback.__name__.replace("_", "-") if c.callback else "") for c in _APP.registered_commands}
+    names |= {g.name or (g.typer_instance.info.name if g.typer_instance else "") or "" for g in _APP.registered_groups}
+    return names
 
 
 def _munis(db_url: str) -> list[str]:

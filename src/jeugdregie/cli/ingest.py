@@ -29,13 +29,23 @@ def ingest(
     """Lees iJw 3.2-berichten (301, 305, 307, 315, 317, 323, 325) en CSV/Excel-exports in."""
     from jeugdregie.ingest.loader import Ingester
     from jeugdregie.ingest.sources import iter_sources
-    from jeugdregie.settings import get_settings
+    from jeugdregie.settings import MissingKeyError, get_settings
 
     settings = get_settings()
     console = Console(stderr=True)
+    try:
+        key = settings.key_bytes()
+        sources = list(iter_sources(paths))
+        xsd = xsd_dir or settings.xsd_dir
+        if xsd is not None:
+            from jeugdregie.ijw.xsd import XsdValidator
+
+            XsdValidator(xsd)  # checks the folder up front: a wrong path is a message, not a traceback
+    except (MissingKeyError, FileNotFoundError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from None
     database = open_db(db)
-    sources = list(iter_sources(paths))
-    ing = Ingester(database, settings.key_bytes(), user=settings.user, xsd_dir=xsd_dir or settings.xsd_dir)
+    ing = Ingester(database, key, user=settings.user, xsd_dir=xsd)
     with Progress(TextColumn("[bold]Inlezen[/bold]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=False) as progress:
         task = progress.add_task("ingest", total=len(sources))

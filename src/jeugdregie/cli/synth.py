@@ -51,6 +51,9 @@ def register(app: typer.Typer) -> None:
         )
         if opts.last_year >= extract.year + (1 if extract.month == 12 else 0):
             raise typer.BadParameter("het laatste dienstjaar moet voor de peildatum afgesloten zijn")
+        if scale == ScaleChoice.national:
+            console.print("[yellow]Let op:[/yellow] national schrijft geen XML (alleen ground truth, contracten en "
+                          "inwonertallen) en houdt de hele simulatie in het geheugen: reken op ~17 GB en ~20 minuten.")
         t0 = time.perf_counter()
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=False) as bar:

@@ -62,7 +62,7 @@ def _child_ingest(paths: list[str], copies: int, q: Any) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = connect(str(Path(tmp) / "mem.duckdb"))
         ing = Ingester(db, b"benchmark-key-0123456789", user="bench", today=date(2100, 1, 1))
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = _current_rss_kib()
         summary = ing.run([], sources=_unique_copies(items, copies))
         db.close()
     q.put((before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, summary.counts["messages_stored"]))
@@ -107,8 +107,19 @@ class _Retagger:
         return m.group(1) + new + b"<"
 
 
+def _current_rss_kib() -> int:
+    """Resident set size now (Linux /proc), falling back to the peak so far elsewhere."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def peak_rss_kib(paths: list[Path], copies: int) -> tuple[int, int, int]:
-    """(max RSS before ingest, max RSS after ingest, messages stored) of a fresh process, in KiB."""
+    """(RSS just before the ingest starts, peak RSS of the process, messages stored) of a fresh process, KiB."""
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     p = ctx.Process(target=_child_ingest, args=([str(x) for x in paths], copies, q))

@@ -1,6 +1,6 @@
 """Options of the synthetic region: scale presets, year-on-year knobs and the municipalities.
 
-Calibration (see docs/synthetic-region.md): about 9.8 % of 0-23-year-olds receive youth care (VNG 2022,
+Calibration (see docs/synth.md): about 9.8 % of 0-23-year-olds receive youth care (VNG 2022,
 `seeds-data/vng_other_figures.csv`, share_0_23_2020). The region preset keeps the real proportions of the
 Haaglanden municipalities but scales their youth population so the region has ~12,000 clients a year.
 """
@@ -105,6 +105,14 @@ class SynthOptions:
 def municipalities_for(scale: Scale) -> list[Municipality]:
     by_code = {m.code: m for m in HAAGLANDEN}
     return [by_code[c] for c in scale.municipalities]
+
+
+def client_targets(opts: SynthOptions, municipalities: list[Municipality]) -> dict[str, float]:
+    """Annual unique clients per municipality in the first year: the scale's target split by (real) youth
+    population. The simulation aims at these; ``synth.population`` derives the residents from them."""
+    clients = opts.clients_per_year or opts.scale_spec.clients_per_year
+    total_pop = sum(m.population_0_23 for m in municipalities)
+    return {m.code: clients * m.population_0_23 / total_pop for m in municipalities}
 
 
 def parse_years(text: str) -> tuple[int, int]:

@@ -2,7 +2,8 @@
 
 Layout: ``OUT/ijw/<gemeentecode>/<year of Dagtekening>/<MSGTYPE>.zip``, one member per message
 (``<MSGTYPE>_<Identificatie>.xml``); ``OUT/ground_truth.json``; ``OUT/ground_truth_bsn_index.json``
-(client_ref -> synthetic BSN); ``OUT/contracts.csv``. Same options => byte-identical files.
+(client_ref -> synthetic BSN); ``OUT/contracts.csv``; ``OUT/population.csv`` (residents per municipality, year and
+age band, for ``jeugdregie population import``). Same options => byte-identical files.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from jeugdregie.synth.catalogue import PRODUCTS, Provider, make_providers
-from jeugdregie.synth.config import SynthOptions, municipalities_for
+from jeugdregie.synth.config import YOUTH_CARE_SHARE, SynthOptions, municipalities_for
 from jeugdregie.synth.declare import Declarer, tariff
 from jeugdregie.synth.model import Message, World
+from jeugdregie.synth.population import residents_0_22, write_population
 from jeugdregie.synth.simulate import Simulator
 from jeugdregie.synth.truth import compute
 from jeugdregie.synth.xmlbuild import build
@@ -109,8 +111,15 @@ def generate(opts: SynthOptions, progress: Progress | None = None) -> Result:
         dict(Counter(m.mtype for m in world.messages))
     gemeenten = [m.code for m in municipalities_for(opts.scale_spec)]
     write_contracts(out / "contracts.csv", opts, providers, gemeenten)
+    write_population(out / "population.csv", opts)
     truth = compute(world, opts, counts)
     truth["municipalities"] = gemeenten
+    truth["calibration"] = {
+        "youth_care_share_0_22": YOUTH_CARE_SHARE,
+        "source": "VNG 2022 (seeds-data/vng_other_figures.csv, share_0_23_2020)",
+        "residents_0_22": residents_0_22(opts),
+        "population_file": "population.csv (jeugdregie population import population.csv)",
+    }
     truth["providers"] = [{"agb": p.agb, "name": p.name, "archetype": p.archetype, "small": p.small,
                            "products": list(p.products)} for p in sorted(providers, key=lambda p: p.agb)]
     (out / "ground_truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False, sort_keys=False) + "\n",

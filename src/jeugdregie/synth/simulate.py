@@ -17,7 +17,7 @@ from typing import Any
 
 from jeugdregie.synth.calendar import birthday, days_in_month, mi_of, month_start
 from jeugdregie.synth.catalogue import CATALOGUE, LEAD_MEDIANS, PRODUCTS, Product, Provider
-from jeugdregie.synth.config import Municipality, SynthOptions
+from jeugdregie.synth.config import Municipality, SynthOptions, client_targets
 from jeugdregie.synth.identity import BsnFactory, make_person
 from jeugdregie.synth.model import Assignment, Client, Episode, Message, Version, World
 
@@ -52,9 +52,7 @@ class Simulator:
                 self.by_product.setdefault(code, []).append(p)
         self.muni = {m.code: m for m in municipalities}
         # annual new clients per municipality in the first year
-        clients = opts.clients_per_year or opts.scale_spec.clients_per_year
-        total_pop = sum(m.population_0_23 for m in municipalities)
-        self.target = {m.code: clients * m.population_0_23 / total_pop for m in municipalities}
+        self.target = client_targets(opts, municipalities)
         self.new_per_month = {k: v / 12 / CLIENTS_PER_NEW for k, v in self.target.items()}
         self._small_weight: dict[str, float] = {}
 

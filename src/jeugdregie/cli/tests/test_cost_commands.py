@@ -43,12 +43,19 @@ COMMANDS = [
     ["costs", "--period", "2023", "--by", "product", "--per", "quarter"],
     ["explain", "--from", "2022", "--to", "2023", "--by", "product"],
     ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363"],
+    ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363", "--compare", "2022"],
+    ["costs", "--period", "2023", "--by", "referrer", "--approved-only"],
+    ["costs", "--period", "2023", "--by", "total", "--per", "month"],
+    ["explain", "--from", "2022H1", "--to", "2023H1", "--by", "provider", "--approved-only"],
     ["trajectories", "--product", "45A65"],
+    ["trajectories", "--product", "45A65", "--period", "2023", "--norm-period", "2022", "--by", "referrer"],
     ["whatif", "duration-norm", "--product", "45A65", "--norm-period", "2022", "--period", "2023"],
+    ["whatif", "duration-norm", "--product", "45A65", "--norm-period", "2022", "--period", "2023",
+     "--inflow-low", "5", "--inflow-high", "15"],
 ]
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: "-".join(a[:2]))
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: "-".join(a[:2]) + ("+" if len(a) > 4 else ""))
 def test_all_formats(store: str, tmp_path: Path, args: list[str]) -> None:
     base = [*args, "--db", store]
     assert _run(*base).strip()
