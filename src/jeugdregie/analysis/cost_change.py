@@ -90,15 +90,39 @@ def period_cells(db: Database, period: ServicePeriod, by: str = "category", muni
             "clients": int(total or 0)}
 
 
-def group_labels(db: Database, by: str, keys: set[str]) -> dict[str, str]:
-    """Readable labels: '45 Jeugdhulp ambulant', provider and municipality names where known."""
+NO_REQUEST_NL = "geen verzoek (toewijzing door de gemeente)"
+
+
+def group_label(by: str, key: str, names: dict[str, str]) -> str:
+    """Readable label of one group: '45 Jeugdhulp ambulant', '02 Huisarts', provider/municipality/product name
+    where known. Regional product codes carry no name in the messages: then the JZ020 category is shown."""
     if by == "category":
-        return {k: f"{k} {label('productcategorie', k)}".strip() for k in keys}
+        return f"{key} {label('productcategorie', key)}".strip()
+    if by == "referrer":
+        return NO_REQUEST_NL if key == "onbekend" else f"{key} {label('verwijzer', key)}"
+    if by == "total":
+        return "Totaal"
+    if names.get(key):
+        return f"{key} {names[key]}"
+    if by == "product":
+        cat = label("productcategorie", key[:2])
+        return f"{key} ({cat})" if cat and cat != key[:2] else key
+    return key
+
+
+def reference_names(db: Database, by: str) -> dict[str, str]:
+    """Names of products, providers or municipalities from the reference tables (empty for other groupings)."""
     table = {"product": ("product", "code", "label"), "provider": ("provider", "agb", "name"),
-             "municipality": ("municipality", "code", "name")}[by]
-    names = {str(r["k"]): r["n"] for r in db.query(
-        f"SELECT {table[1]} AS k, {table[2]} AS n FROM {table[0]}")}  # noqa: S608 - fixed identifiers
-    return {k: f"{k} {names[k]}" if names.get(k) else k for k in keys}
+             "municipality": ("municipality", "code", "name")}.get(by)
+    if table is None:
+        return {}
+    return {str(r["k"]): str(r["n"]) for r in db.query(
+        f"SELECT {table[1]} AS k, {table[2]} AS n FROM {table[0]} WHERE {table[2]} IS NOT NULL")}  # noqa: S608 - fixed identifiers
+
+
+def group_labels(db: Database, by: str, keys: set[str]) -> dict[str, str]:
+    names = reference_names(db, by)
+    return {k: group_label(by, k, names) for k in keys}
 
 
 def explain_store(db: Database, period_from: str, period_to: str, by: str = "category",

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from jeugdregie.analysis import smallcells
-from jeugdregie.analysis.cost_change import UNIT_SQL, line_filter
+from jeugdregie.analysis.cost_change import UNIT_SQL, group_label, line_filter, reference_names
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
@@ -43,38 +43,12 @@ REFERRER_JOIN = (
     " LEFT JOIN request r ON r.provider_agb = a.provider_agb AND r.referentie_aanbieder = a.referentie_aanbieder")
 
 
-NO_REQUEST_NL = "geen verzoek (toewijzing door de gemeente)"
-
-
-def _label(by: str, key: str, names: dict[str, str]) -> str:
-    if by == "category":
-        return f"{key} {label('productcategorie', key)}".strip()
-    if by == "referrer":
-        return NO_REQUEST_NL if key == "onbekend" else f"{key} {label('verwijzer', key)}"
-    if by == "total":
-        return "Totaal"
-    if by == "product" and not names.get(key):
-        # regional product codes carry no name in the messages: show the JZ020 category instead
-        cat = label("productcategorie", key[:2])
-        return f"{key} ({cat})" if cat and cat != key[:2] else key
-    return f"{key} {names[key]}" if names.get(key) else key
-
-
-def _names(db: Database, by: str) -> dict[str, str]:
-    table = {"product": ("product", "code", "label"), "provider": ("provider", "agb", "name"),
-             "municipality": ("municipality", "code", "name")}.get(by)
-    if table is None:
-        return {}
-    return {str(r["k"]): str(r["n"]) for r in db.query(
-        f"SELECT {table[1]} AS k, {table[2]} AS n FROM {table[0]} WHERE {table[2]} IS NOT NULL")}  # noqa: S608 - fixed identifiers
-
-
 def cost_overview(db: Database, period: str, by: str = "category", per: str | None = None,
                   municipality: str | None = None, approved_only: bool = False) -> dict[str, Any]:
     """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios."""
     if by not in COST_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(COST_BY)}")
-    p: ServicePeriod = parse_period(period)
+    p: ServicePeriod = parse_period(period)  # also ranges for trends: 2021-2025, 2022H1-2023H2
     joins, where, params = line_filter(p, municipality, approved_only)
     if by == "referrer":
         joins += REFERRER_JOIN
@@ -109,7 +83,7 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
     n_municipalities = int(db.query_value(
         f"SELECT COUNT(DISTINCT l.municipality) {joins} {where}", params) or 0)  # noqa: S608 - fixed SQL fragments
     suppress = municipality is None and n_municipalities > 1
-    names = _names(db, by)
+    names = reference_names(db, by)
     cmap = {(r["bucket"], r["grp"]): r for r in counts}
     rows: list[dict[str, Any]] = []
     for m in sorted(money, key=lambda r: (str(r["bucket"]), str(r["grp"]))):
@@ -125,7 +99,7 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         rows.append({
             "period": str(m["bucket"]),
             "group_code": str(m["grp"]),
-            "group": _label(by, str(m["grp"]), names),
+            "group": group_label(by, str(m["grp"]), names),
             "clients": clients,
             "trajectories": trajectories,
             "unit": label("eenheid", str(c.get("unit"))) if units is not None else None,

@@ -13,8 +13,8 @@ from fractions import Fraction
 from typing import Any
 
 from jeugdregie.analysis import smallcells
+from jeugdregie.analysis.cost_change import group_label
 from jeugdregie.analysis.service_periods import parse_period
-from jeugdregie.ijw.codelists import label as label_of
 from jeugdregie.money import round_half_up
 from jeugdregie.store.database import Database
 
@@ -144,9 +144,7 @@ def trajectories(db: Database, product: str, period: str | None = None, municipa
             g = groups[key]
             cost = _protect(distribution([int(r["net"]) for r in g], money=True), shared)
             months = _protect(distribution([int(r["months"]) for r in g], money=False), shared)
-            name = key if by == "provider" else (
-                "geen verzoek (toewijzing door de gemeente)" if key == "onbekend" else
-                f"{key} {label_of('verwijzer', key)}")
+            name = group_label(by, key, {})
             out.append({"group_code": key, "group": name, "trajectories": cost["n"],
                         "cost_mean_cents": cost["mean"], "cost_median_cents": cost["median"],
                         "cost_p25_cents": cost["p25"], "cost_p75_cents": cost["p75"], "cost_p90_cents": cost["p90"],

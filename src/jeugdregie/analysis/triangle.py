@@ -5,7 +5,8 @@ year. Development = the number of such periods between the origin and the period
 (``declaration_date``, the moment the municipality receives it); 0 = declared within the service period.
 Amounts are net: debit minus credit (``signed_amount_cents``). With ``basis="granted"`` (default) a line
 rejected by a JW325 is taken off again in the period of that 325 (a negative increment), so the triangle
-develops to the amount actually granted; ``basis="declared"`` keeps every declared line.
+develops to the amount actually granted; ``basis="declared"`` keeps every declared line; ``basis="debit"`` only
+the debit lines (when care is first declared: the lag profile).
 
 ``as_of`` cuts the store as it was known on that date: only 323s dated on or before it, only 325 rejections
 dated on or before it. That makes every figure reproducible for backtests. Lags below 0 (a declaration dated
@@ -34,7 +35,7 @@ TRIANGLE_BY = {
     "product": "l.product_code",
     "budget_line": BUDGET_LINE_SQL,
 }
-_MONTH_IDX = "(CAST(EXTRACT(YEAR FROM {c}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {c}) AS INTEGER) - 1)"
+MONTH_IDX_SQL = "(CAST(EXTRACT(YEAR FROM {c}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {c}) AS INTEGER) - 1)"
 
 
 def month_index(d: date) -> int:
@@ -117,20 +118,22 @@ def store_increments(db: Database, as_of: date, by: str = "total", municipality:
     """Net cents per group, service month index and month index of receipt (declaration or rejection)."""
     if by not in TRIANGLE_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(TRIANGLE_BY)}")
-    if basis not in ("granted", "declared"):
-        raise ValueError("basis moet 'granted' of 'declared' zijn")
+    if basis not in ("granted", "declared", "debit"):
+        raise ValueError("basis moet 'granted', 'declared' of 'debit' zijn")
     grp = TRIANGLE_BY[by]
     where, params = _filters(municipality, only)
-    svc = _MONTH_IDX.format(c="l.service_month")
+    if basis == "debit":
+        where += " AND l.signed_amount_cents > 0"
+    svc = MONTH_IDX_SQL.format(c="l.service_month")
     out: dict[str, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
     declared = db.query(
-        f"SELECT {grp} AS grp, {svc} AS om, {_MONTH_IDX.format(c='l.declaration_date')} AS dm, "  # noqa: S608 - fixed SQL fragments
+        f"SELECT {grp} AS grp, {svc} AS om, {MONTH_IDX_SQL.format(c='l.declaration_date')} AS dm, "  # noqa: S608 - fixed SQL fragments
         "SUM(l.signed_amount_cents) AS net FROM declaration_line l "
         f"WHERE l.declaration_date <= ?{where} GROUP BY 1, 2, 3", [as_of, *params])
     rows = [(r, 1) for r in declared]
     if basis == "granted":
         rejected = db.query(
-            f"SELECT {grp} AS grp, {svc} AS om, {_MONTH_IDX.format(c='s.response_date')} AS dm, "  # noqa: S608 - fixed SQL fragments
+            f"SELECT {grp} AS grp, {svc} AS om, {MONTH_IDX_SQL.format(c='s.response_date')} AS dm, "  # noqa: S608 - fixed SQL fragments
             "SUM(l.signed_amount_cents) AS net FROM declaration_line l "
             "JOIN declaration_line_status s ON s.provider_agb = l.provider_agb "
             "AND s.referentie_nummer = l.referentie_nummer "

@@ -65,7 +65,8 @@ def costs_table(result: dict[str, Any]) -> Table:
 
 
 def costs(
-    period: Annotated[str, typer.Option("--period", help="Zorgperiode: 2023, 2023H1, 2023Q2 of 2023-04")],
+    period: Annotated[str, typer.Option(
+        "--period", help="Zorgperiode: 2023, 2023H1, 2023Q2, 2023-04, of een reeks voor trends: 2021-2025")],
     by: Annotated[CostBy, typer.Option("--by", help="Indeling: category, product, provider, municipality, referrer")]
     = CostBy.category,
     per: Annotated[Per | None, typer.Option("--per", help="Uitsplitsen per month, quarter, half of year")] = None,
@@ -80,6 +81,7 @@ def costs(
 ) -> None:
     """Kostenoverzicht per zorgperiode: cliënten, trajecten, eenheden, netto kosten en kosten per cliënt."""
     from jeugdregie.analysis.costs import cost_overview
+    from jeugdregie.analysis.service_periods import parse_period
     from jeugdregie.report.charts import chart_format, trend
 
     try:
@@ -88,8 +90,10 @@ def costs(
         try:
             result = cost_overview(database, period, by=by.value, per=per.value if per else None,
                                    municipality=municipality, approved_only=approved_only)
+            months = parse_period(period).months
+            auto = "month" if months <= 12 else "quarter" if months <= 36 else "year"  # readable number of points
             trend_result = result if (per or not chart) else cost_overview(
-                database, period, by=by.value, per="month", municipality=municipality, approved_only=approved_only)
+                database, period, by=by.value, per=auto, municipality=municipality, approved_only=approved_only)
         finally:
             database.close()
     except ValueError as exc:

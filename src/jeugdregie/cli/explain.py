@@ -67,7 +67,8 @@ def decomposition_table(result: dict[str, Any], group_header: str = "Groep") -> 
 
 
 def explain(
-    period_from: Annotated[str | None, typer.Option("--from", help="Beginperiode, bijv. 2022, 2022H1, 2022Q2, 2022-04")] = None,
+    period_from: Annotated[str | None, typer.Option(
+        "--from", help="Beginperiode, bijv. 2022, 2022H1, 2022Q2, 2022-04 (standaard: --to een jaar eerder)")] = None,
     period_to: Annotated[str | None, typer.Option("--to", help="Eindperiode (zelfde soort periode)")] = None,
     from_table: Annotated[str | None, typer.Option(
         "--from-table", help="CSV met period,group,cost_eur,clients[,units] (geaggregeerde tabel)")] = None,
@@ -93,8 +94,12 @@ def explain(
             result = decompose_table(read_table(from_table), period_from, period_to, method=method.value)
             header = "Groep"
         else:
-            if not period_from or not period_to:
-                raise ValueError("geef --from en --to (of --from-table)")
+            if not period_to:
+                raise ValueError("geef --to (en --from, standaard dezelfde periode een jaar eerder) of --from-table")
+            if not period_from:  # H1 against H1 of the previous year, a year against the year before
+                from jeugdregie.analysis.service_periods import parse_period, previous
+
+                period_from = previous(parse_period(period_to)).label
             from jeugdregie.analysis.cost_change import BY_HEADERS, explain_store
 
             database = open_db(db)

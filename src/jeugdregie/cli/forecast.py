@@ -3,16 +3,20 @@ declarations (IBNR), year-end forecasts and the budget monitor. Methods: docs/fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
 from jeugdregie.cli.output import Column, Table, emit
+from jeugdregie.store import Database
+
+T = TypeVar("T")
 
 
 class Grain(StrEnum):
@@ -42,6 +46,13 @@ class ForecastBy(StrEnum):
     budget_line = "budget_line"
 
 
+class LagBy(StrEnum):
+    provider = "provider"
+    category = "category"
+    municipality = "municipality"
+    total = "total"
+
+
 class Interp(StrEnum):
     loglinear = "log-linear"
     mack = "mack"
@@ -56,11 +67,38 @@ def register(app: typer.Typer) -> None:
     app.command("triangle")(triangle)
     app.command("chainladder")(chainladder)
     app.command("forecast")(forecast)
+    app.command("lag")(lag)
+    register_budget(app)
+    from jeugdregie.cli.bench import bench_app
+
+    bench_app.command("forecast")(bench_forecast)
 
 
 def fail(exc: Exception) -> typer.Exit:
     Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
     return typer.Exit(code=2)
+
+
+def with_db(db: str | None, fn: Callable[[Database], T]) -> T:
+    """Open the store, run ``fn`` and close it; a ValueError/OSError/ArithmeticError (bad amount) becomes a
+    Dutch message and exit code 2."""
+    try:
+        database = open_db(db)
+        try:
+            return fn(database)
+        finally:
+            database.close()
+    except (ValueError, OSError, ArithmeticError) as exc:
+        raise fail(exc) from exc
+
+
+def checked_chart_format(chart: str | None) -> str | None:
+    from jeugdregie.report.charts import chart_format
+
+    try:
+        return chart_format(chart) if chart else None
+    except ValueError as exc:
+        raise fail(exc) from exc
 
 
 def parse_date(text: str) -> date:
@@ -91,15 +129,8 @@ def triangle(
     """Ontwikkeldriehoek: zorgperiode x declaratievertraging, netto bedragen (debet min credit)."""
     from jeugdregie.analysis.triangle import triangle_export
 
-    try:
-        database = open_db(db)
-        try:
-            result = triangle_export(database, resolve_as_of(database, as_of), grain.value, by.value, municipality,
-                                     basis.value)
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise fail(exc) from exc
+    result = with_db(db, lambda d: triangle_export(d, resolve_as_of(d, as_of), grain.value, by.value, municipality,
+                                                   basis.value))
     table = Table(
         title=f"Ontwikkeldriehoek per {grain.value} ({by.value}) peildatum {result['as_of']}",
         columns=[Column("group", "groep"), Column("origin", "origin"), Column("development", "development", "int"),
@@ -177,19 +208,15 @@ def forecast(
 ) -> None:
     """Verwachte eindkosten van een zorgjaar: gedeclareerd + verwachte late declaraties (IBNR), interval, begroting."""
     from jeugdregie.analysis.forecast import forecast_year, monthly_realisation
-    from jeugdregie.report.charts import chart_format
 
-    try:
-        chart_fmt = chart_format(chart) if chart else None
-        database = open_db(db)
-        try:
-            peil = resolve_as_of(database, as_of)
-            result = forecast_year(database, year, peil, by=by.value if by else None, municipality=municipality)
-            monthly = monthly_realisation(database, year, peil, municipality=municipality) if chart else None
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise fail(exc) from exc
+    chart_fmt = checked_chart_format(chart)
+
+    def run(d: Database) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        peil = resolve_as_of(d, as_of)
+        return (forecast_year(d, year, peil, by=by.value if by else None, municipality=municipality),
+                monthly_realisation(d, year, peil, municipality=municipality) if chart else None)
+
+    result, monthly = with_db(db, run)
     cols = ([Column("group", "Groep")] if by else []) + FORECAST_COLUMNS
     title = f"Prognose zorgjaar {year}, peildatum {result['as_of']}" + (
         f", gemeente {municipality}" if municipality else "")
@@ -200,3 +227,224 @@ def forecast(
 
         Path(chart).write_bytes(realisation_fan(monthly, fmt=chart_fmt))
         Console(stderr=True).print(f"Grafiek geschreven: {chart}")
+
+
+budget_app = typer.Typer(help="Begrotingsregister: begrotingen per perceel, koppeling producten, verdeelsleutels, "
+                              "realisatie vs begroting.", no_args_is_help=True)
+
+
+def register_budget(app: typer.Typer) -> None:
+    app.add_typer(budget_app, name="budget")
+
+
+@budget_app.command("import")
+def budget_import(
+    path: Annotated[Path, typer.Argument(help="CSV of Excel: lang (year,budget_line,amount_eur) of breed "
+                                         "(budget_line + factsheet_2016_eur, realisatie_2015_eur, ...)")],
+    municipality: MunicipalityOption = None,
+    source: Annotated[str | None, typer.Option("--source", help="Bronvermelding (standaard: bestandsnaam)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Begrotingen (en vermelde realisatie) per jaar, gemeente en perceel inlezen."""
+    from jeugdregie.analysis.budget import import_budget
+
+    res = with_db(db, lambda d: import_budget(d, path, municipality, source))
+    Console(stderr=True).print(f"{res.rows} begrotingsregels ingelezen (jaren {', '.join(map(str, res.years))}); "
+                               f"{res.skipped_totals} totaalregels uit de bron overgeslagen.")
+
+
+@budget_app.command("mapping")
+def budget_mapping(
+    path: Annotated[Path, typer.Argument(help="CSV/Excel: product_category, product_code (leeg = hele categorie), "
+                                         "budget_line[, municipality]")],
+    db: DbOption = None,
+) -> None:
+    """Koppeling van JZ020-productcategorieën/producten aan percelen inlezen."""
+    from jeugdregie.analysis.budget import import_mapping
+
+    n = with_db(db, lambda d: import_mapping(d, path))
+    Console(stderr=True).print(f"{n} koppelingen ingelezen.")
+
+
+@budget_app.command("show")
+def budget_show(municipality: MunicipalityOption = None, db: DbOption = None, fmt: FormatOption = Format.table,
+                out: OutOption = None) -> None:
+    """Het begrotingsregister: begroting en realisatie per perceel en jaar, met totalen (lasten)."""
+    from jeugdregie.analysis.budget import budget_register
+
+    reg = with_db(db, lambda d: budget_register(d, municipality))
+    tables = [
+        Table("Begrotingsregister", [Column("municipality", "Gemeente"), Column("year", "Jaar", "int"),
+                                     Column("budget_line", "Perceel"), Column("kind", "Soort"),
+                                     Column("line_type", "Baten/lasten"), Column("amount_cents", "Bedrag", "cents")],
+              reg["rows"]),
+        Table("Totalen lasten", [Column("municipality", "Gemeente"), Column("year", "Jaar", "int"),
+                                 Column("kind", "Soort"), Column("amount_cents", "Totaal lasten", "cents")],
+              reg["totals"]),
+    ]
+    emit(fmt, tables, json_obj=reg, out=out, default_name="begroting")
+
+
+@budget_app.command("key")
+def budget_key(
+    name: Annotated[str, typer.Option("--name", help="Naam van de verdeelsleutel, bv. h10")],
+    year: Annotated[int, typer.Option("--year", help="Jaar")],
+    share: Annotated[list[str], typer.Option("--share", help="GEMEENTE=PERCENTAGE (4.61) of GEMEENTE=DEEL/TOTAAL")],
+    db: DbOption = None,
+) -> None:
+    """Verdeelsleutel voor gedeelde regionale kosten vastleggen."""
+    from jeugdregie.analysis.budget import parse_share, store_key
+
+    try:
+        shares = {}
+        for item in share:
+            mun, _, value = item.partition("=")
+            if not value:
+                raise ValueError(f"--share {item!r}: gebruik GEMEENTE=PERCENTAGE")
+            shares[mun.strip()] = parse_share(value)
+    except (ValueError, ArithmeticError) as exc:
+        raise fail(exc) from exc
+    with_db(db, lambda d: store_key(d, name, year, shares))
+    Console(stderr=True).print(f"Verdeelsleutel {name} {year}: {len(shares)} gemeenten, samen "
+                               f"{float(sum(shares.values())):.4%}.")
+
+
+@budget_app.command("allocate")
+def budget_allocate(
+    key: Annotated[str, typer.Option("--key", help="Naam van de verdeelsleutel")],
+    year: Annotated[int, typer.Option("--year", help="Jaar")],
+    amount: Annotated[str, typer.Option("--amount", help="Te verdelen bedrag in euro, bv. 2851316")],
+    budget_line: Annotated[str, typer.Option("--budget-line", help="Perceel waarop het aandeel komt")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
+    """Gedeelde regionale kosten verdelen met een verdeelsleutel en als begroting per gemeente vastleggen."""
+    from jeugdregie.analysis.budget import allocate_to_budget
+    from jeugdregie.money import eur_to_cents
+
+    res = with_db(db, lambda d: allocate_to_budget(d, key, year, eur_to_cents(amount), budget_line))
+    emit(fmt, [Table(f"Verdeling {key} {year}", [Column("municipality", "Gemeente"), Column("share", "Aandeel", "pct"),
+                                                Column("share_exact", "Aandeel (exact)"),
+                                                Column("amount_cents", "Bedrag", "cents")], res["rows"])],
+         json_obj=res, out=out, default_name="verdeling")
+
+
+@budget_app.command("share")
+def budget_share(
+    part: Annotated[str, typer.Option("--part", help="Bijdrage in euro, bv. 131554")],
+    whole: Annotated[str, typer.Option("--whole", help="Totaal in euro, bv. 2851316")],
+) -> None:
+    """Het exacte aandeel achter twee bedragen (131.554 van 2.851.316 = 4,6138%)."""
+    from jeugdregie.analysis.budget import implied_share
+    from jeugdregie.money import eur_to_cents
+
+    try:
+        s = implied_share(eur_to_cents(part), eur_to_cents(whole))
+    except (ValueError, ArithmeticError) as exc:
+        raise fail(exc) from exc
+    print(f"{float(s) * 100:.4f}%".replace(".", ","))
+
+
+@budget_app.command("monitor")
+def budget_monitor(
+    year: Annotated[int, typer.Option("--year", help="Zorgjaar")],
+    as_of: AsOfOption = None,
+    municipality: MunicipalityOption = None,
+    budget_line: Annotated[str | None, typer.Option("--budget-line", help="Alleen dit perceel")] = None,
+    chart: Annotated[str | None, typer.Option("--chart", help="Grafiek (.png of .svg)")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
+    """Maandelijkse realisatie vs begroting met de prognose (verwachte eindkosten en 80%-interval)."""
+    from jeugdregie.analysis.forecast import monthly_realisation
+
+    chart_fmt = checked_chart_format(chart)
+    res = with_db(db, lambda d: monthly_realisation(d, year, resolve_as_of(d, as_of), municipality, budget_line))
+    cols = [Column("month", "Maand"), Column("declared_cents", "Gedeclareerd", "cents"),
+            Column("expected_final_cents", "Verwacht eind", "cents"),
+            Column("cumulative_declared_cents", "Cum. gedeclareerd", "cents"),
+            Column("cumulative_expected_cents", "Cum. verwacht", "cents"),
+            Column("cumulative_low_80_cents", "Cum. 80% laag", "cents"),
+            Column("cumulative_high_80_cents", "Cum. 80% hoog", "cents"),
+            Column("cumulative_budget_cents", "Cum. begroting", "cents")]
+    title = f"Realisatie vs begroting {year}, peildatum {res['as_of']}" + (f", perceel {budget_line}" if budget_line
+                                                                            else "")
+    emit(fmt, [Table(title, cols, res["rows"], notes=res["notes"])], json_obj=res, out=out, default_name="monitor")
+    if chart and chart_fmt:
+        from jeugdregie.report.forecast_charts import realisation_fan
+
+        Path(chart).write_bytes(realisation_fan(res, fmt=chart_fmt))
+        Console(stderr=True).print(f"Grafiek geschreven: {chart}")
+
+
+def lag(
+    by: Annotated[LagBy, typer.Option("--by", help="Per provider, category, municipality of total")] = LagBy.provider,
+    as_of: AsOfOption = None,
+    municipality: MunicipalityOption = None,
+    chart: Annotated[str | None, typer.Option("--chart", help="Grafiek vertragingsprofiel (.png of .svg)")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
+    """Declaratievertraging: aandeel gedeclareerd binnen 1/3/6/12 maanden, achterstand per aanbieder, en
+    declaraties per kalenderjaar voor eerdere zorgjaren."""
+    from jeugdregie.analysis.lag import lag_profile
+
+    chart_fmt = checked_chart_format(chart)
+    res = with_db(db, lambda d: lag_profile(d, resolve_as_of(d, as_of), by.value, municipality))
+    rows = [{**r, "label": f"{r['group']} {r['name']}" if r.get("name") else r["group"]} for r in res["rows"]]
+    profile = Table(f"Declaratievertraging per {by.value}, peildatum {res['as_of']}", [
+        Column("label", "Groep"), Column("within_1", "Binnen 1 mnd", "pct"), Column("within_3", "Binnen 3 mnd", "pct"),
+        Column("within_6", "Binnen 6 mnd", "pct"), Column("within_12", "Binnen 12 mnd", "pct"),
+        Column("median_lag_months", "Mediaan (mnd)", "int"), Column("net_cents", "Netto gedeclareerd", "cents"),
+        Column("backlog_cents", "Verwachte achterstand", "cents"),
+        Column("backlog_se_cents", "Standaardfout achterstand", "cents")], rows, notes=res["notes"])
+    earlier = Table("Declaraties per kalenderjaar voor eerdere zorgjaren", [
+        Column("calendar_year", "Kalenderjaar", "int"), Column("declared_cents", "Netto gedeclareerd", "cents"),
+        Column("earlier_years_cents", "Waarvan eerdere zorgjaren", "cents"),
+        Column("earlier_years_share", "Aandeel", "pct")], res["earlier_years"])
+    emit(fmt, [profile, earlier], json_obj=res, out=out, default_name="vertraging")
+    if chart and chart_fmt:
+        from jeugdregie.report.forecast_charts import lag_profiles
+
+        Path(chart).write_bytes(lag_profiles([{**r, "group": r["label"]} for r in rows], fmt=chart_fmt))
+        Console(stderr=True).print(f"Grafiek geschreven: {chart}")
+
+
+def bench_forecast(
+    seeds: Annotated[int, typer.Option("--seeds", help="Aantal synthetische regio's (seeds 1..n)")] = 5,
+    scale: Annotated[str, typer.Option("--scale", help="Schaal van de synthetische regio")] = "small",
+    years: Annotated[str, typer.Option("--years", help="Zorgjaren van de regio")] = "2021-2025",
+    clients: Annotated[int | None, typer.Option("--clients", help="Cliënten per jaar (overschrijft de schaal)")] = None,
+    tail: Annotated[str, typer.Option("--tail", help="Staart: none, exponential of een factor")] = "exponential",
+    anomalies: Annotated[bool, typer.Option("--inject-anomalies", help="Regio's met afwijkingen (o.a. een "
+                                            "laat declarerende aanbieder)")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table of json")] = "table",
+) -> None:
+    """Backtest van de jaarprognose: MAPE op 3, 6 en 12 maanden na jaareinde en dekking van de intervallen,
+    tegen de ground truth van synthetische regio's (met 'alleen gedeclareerd' als basislijn)."""
+    import json
+    import time
+
+    from jeugdregie.analysis.backtest import run
+    from jeugdregie.synth.config import parse_years
+
+    console = Console(stderr=True)
+    tail_arg: str | float = tail if tail in ("none", "exponential") else float(tail)
+    start = time.perf_counter()
+    res = run(list(range(1, seeds + 1)), scale=scale, years=parse_years(years), clients_per_year=clients,
+              tail=tail_arg, inject_anomalies=anomalies, progress=lambda s, x: console.print(
+                  f"seed {s}: MAPE {x['mape_all']:.2%}, dekking 80% {x['coverage_80']:.0%}, 95% {x['coverage_95']:.0%}"))
+    res["seconds"] = round(time.perf_counter() - start, 1)
+    if fmt == "json":
+        print(json.dumps({k: v for k, v in res.items() if k != "points"}, indent=2))
+        return
+    s = res["summary"]
+    for k, v in s["by_months_after"].items():
+        console.print(f"{k:>2} mnd na jaareinde: n={v['n']}, MAPE {v['mape']:.2%} (alleen gedeclareerd "
+                      f"{v['naive_mape']:.2%}), gem. fout {v['mean_error']:+.2%}, dekking 80% {v['coverage_80']:.0%}, "
+                      f"95% {v['coverage_95']:.0%}")
+    console.print(f"alle {s['points']} punten: MAPE {s['mape_all']:.2%} (basislijn {s['naive_mape_all']:.2%}), "
+                  f"dekking 80% {s['coverage_80']:.0%}, 95% {s['coverage_95']:.0%}; {res['seconds']} s")

@@ -91,7 +91,7 @@ def _reproduces_the_generator_to_the_cent(any_db: Database, region: Result, appr
     assert (r["cost_from_cents"], r["cost_to_cents"]) == (ref["cost_from_cents"], ref["cost_to_cents"])
     assert r["components"] == ref["components"]
     assert sum(r["components"].values()) == r["total_change_cents"]
-    mine = {row["group"]: row for row in r["rows"]}
+    mine = {row["group"].split(" ")[0]: row for row in r["rows"]}  # label: '45A03 (Jeugdhulp ambulant)'
     assert set(mine) == {row["group"] for row in ref["rows"]}
     for row in ref["rows"]:
         got = mine[row["group"]]

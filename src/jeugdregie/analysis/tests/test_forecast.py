@@ -91,3 +91,24 @@ def test_empty_store_gives_zero(tmp_path: Path) -> None:
         assert r["declared_cents"] == 0 and r["expected_final_cents"] == 0
     finally:
         db.close()
+
+
+def test_backtest_replay_and_summary(region: tuple[str, dict[str, Any]]) -> None:
+    from jeugdregie.analysis.backtest import month_end, replay, summarise
+
+    assert month_end(2023, 6) == date(2024, 6, 30) and month_end(2023, 2) == date(2024, 2, 29)
+    url, truth = region
+    db = connect(url)
+    try:
+        points = replay(db, truth, offsets=(6,))
+    finally:
+        db.close()
+    assert [p["year"] for p in points] == [2022, 2023, 2024]
+    for p in points:
+        assert p["final_cents"] == truth["per_year"][str(p["year"])]["final_net_cents"]
+        assert abs(p["error"]) < 0.03
+        assert abs(p["error"]) < abs(p["naive_error"])  # the forecast beats "declared so far"
+    s = summarise(points)
+    assert s["points"] == 3 and s["by_months_after"]["6"]["n"] == 3
+    assert s["mape_all"] == pytest.approx(sum(abs(p["error"]) for p in points) / 3)
+    assert s["by_months_after"]["3"]["mape"] is None

@@ -81,6 +81,14 @@ def test_explain_store_json_and_chart(store: str, tmp_path: Path) -> None:
     assert trend.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_explain_defaults_to_the_same_period_a_year_earlier(store: str) -> None:
+    r = json.loads(_run("explain", "--to", "2023H1", "--db", store, "-f", "json"))
+    assert (r["from"], r["to"]) == ("2022H1", "2023H1")
+    assert r["total_change_cents"] == 11 * (126000 + 5000) - 10 * (100000 + 5000)
+    result = runner.invoke(load_commands(), ["explain", "--db", store])
+    assert result.exit_code == 2 and "--to" in result.output
+
+
 def test_top_clients_requires_municipality_and_logs(store: str) -> None:
     result = runner.invoke(load_commands(), ["top-clients", "--period", "2023", "--db", store])
     assert result.exit_code != 0

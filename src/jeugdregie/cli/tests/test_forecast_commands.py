@@ -83,3 +83,38 @@ def test_errors_are_dutch_and_exit_2(store: str, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "kolommen ontbreken" in result.output
     result = runner.invoke(load_commands(), ["forecast", "--year", "2023", "--as-of", "31-03-2024", "--db", store])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("args", [
+    ["lag", "--by", "provider", "--as-of", "2024-06-30"],
+    ["budget", "monitor", "--year", "2023", "--as-of", "2024-03-31"],
+], ids=lambda a: "-".join(a[:2]))
+def test_more_formats(store: str, tmp_path: Path, args: list[str]) -> None:
+    test_all_formats(store, tmp_path, args)
+
+
+def test_budget_commands(store: str, shared: Path, tmp_path: Path) -> None:
+    factsheet = shared / "seeds-data" / "rijswijk_factsheet_2015_2018.csv"
+    result = runner.invoke(load_commands(), ["budget", "import", str(factsheet), "--municipality", "0603",
+                                             "--db", store])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(_run("budget", "show", "--municipality", "0603", "--db", store, "--format", "json"))
+    assert {"municipality": "0603", "year": 2016, "kind": "budget", "amount_cents": 844417400} in shown["totals"]
+    test_all_formats(store, tmp_path, ["budget", "show"])
+    assert _run("budget", "share", "--part", "131554", "--whole", "2851316").strip() == "4,6138%"
+    result = runner.invoke(load_commands(), ["budget", "key", "--name", "h10", "--year", "2017", "--share",
+                                             "0603=4.61", "--db", store])
+    assert result.exit_code == 0, result.output
+    alloc = json.loads(_run("budget", "allocate", "--key", "h10", "--year", "2017", "--amount", "2851316",
+                            "--budget-line", "Bijdrage Inkoopbureau H-10", "--db", store, "--format", "json"))
+    assert alloc["rows"] == [{"municipality": "0603", "share": 0.0461, "share_exact": "461/10000",
+                              "amount_cents": 13144567}]
+    chart = tmp_path / "fan.png"
+    _run("budget", "monitor", "--year", "2023", "--as-of", "2024-03-31", "--db", store, "--chart", str(chart))
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    lag_chart = tmp_path / "lag.svg"
+    _run("lag", "--as-of", "2024-06-30", "--db", store, "--chart", str(lag_chart))
+    assert b"<svg" in lag_chart.read_bytes()[:500]
+    fc_chart = tmp_path / "fc.png"
+    _run("forecast", "--year", "2023", "--as-of", "2024-03-31", "--db", store, "--chart", str(fc_chart))
+    assert fc_chart.stat().st_size > 1000
