@@ -256,3 +256,46 @@ def contracts_list(
             Column("tariff_cents", "Tarief", "cents"), Column("unit", "Eenheid")]
     emit(fmt, [Table("Contractlijst", cols, rows)], out=out, default_name="contracten")
 
+
+
+def _bench(
+    seeds: Annotated[str, typer.Option("--seeds", help="Zaden van de synthetische regio's, bijv. 1,2,3")] = "1,2,3",
+    engines: Annotated[str, typer.Option("--engines", help="duckdb en/of postgres")] = "duckdb,postgres",
+    scale: Annotated[str, typer.Option("--scale", help="Schaal van de synthetische regio's")] = "small",
+    pg: Annotated[str | None, typer.Option("--pg", help="PostgreSQL-beheer-URL (standaard JEUGDREGIE_TEST_PG)")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table of json")] = "table",
+) -> None:
+    """Precisie en recall per signaaltype t.o.v. de ingespoten afwijkingen, op DuckDB en PostgreSQL."""
+    import json
+    import os
+
+    from jeugdregie.analysis.signals.bench import pg_reachable, run
+
+    console = Console(stderr=True)
+    wanted = [e.strip() for e in engines.split(",") if e.strip()]
+    pg_url = pg or os.environ.get("JEUGDREGIE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+    if "postgres" in wanted and not pg_reachable(pg_url):
+        console.print(f"PostgreSQL niet bereikbaar op {pg_url}: alleen DuckDB")
+        wanted.remove("postgres")
+    result = run([int(s) for s in seeds.split(",")], wanted, scale, pg_url)
+    if fmt == "json":
+        print(json.dumps(result, indent=2, default=str))
+        return
+    out = Console()
+    for engine, s in result["summary"].items():
+        out.print(f"[bold]{engine}[/bold] seeds {result['seeds']} ({result['scale']}): signals {s['signals_seconds']} s, "
+                  f"kostenoverzicht {s['baseline_cost_overview_seconds']} s, ratio {s['ratio_signals_to_baseline']}")
+        for t, r in s["types"].items():
+            out.print(f"  {t:<24} injected {r['injected']:>3} found {r['found']:>3} tp {r['true_positives']:>3} "
+                      f"recall {r['recall']} precision {r['precision']} goal {r['goal_met_in_runs']} "
+                      f"clean {r['fired_on_clean_regions']}")
+
+
+def _register_bench() -> None:
+    from jeugdregie.cli.bench import bench_app
+
+    bench_app.command("signals")(_bench)
+
+
+_register_bench()
