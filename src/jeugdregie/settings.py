@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     small_cell_threshold: int = Field(default=10, ge=1)
     synthetic: bool = Field(default=False, description="show the 'synthetic data' banner")
     user: str = Field(default_factory=lambda: os.environ.get("USER", "onbekend"))
+    web_tenant_db: str | None = Field(default=None, description="postgresql:// URL of the row-level-security role")
+    web_region_db: str | None = Field(default=None, description="postgresql:// URL of the regional (aggregate) role")
+    web_secure_cookies: bool = Field(default=True, description="session cookies only over HTTPS (and localhost)")
 
     def key_bytes(self, create: bool = False) -> bytes:
         """The pseudonymisation key. With ``create`` a new random key file is written (demo only)."""

@@ -48,12 +48,12 @@ def top_clients(
 ) -> None:
     """De duurste cliënten van de eigen gemeente (gepseudonimiseerd, vastgelegd in het auditlog)."""
     from jeugdregie.analysis.top_clients import top_clients_logged
-    from jeugdregie.settings import get_settings
+    from jeugdregie.store.audit import current_actor
 
     try:
         database = open_db(db)
         try:
-            result = top_clients_logged(database, get_settings().user, period, municipality, n, approved_only,
+            result = top_clients_logged(database, current_actor(), period, municipality, n, approved_only,
                                         action="export" if fmt in (Format.csv, Format.xlsx) or out else "view",
                                         compare=compare)
         finally:

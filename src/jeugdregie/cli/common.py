@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Annotated
 
@@ -28,5 +31,32 @@ OutOption = Annotated[
 ]
 
 
+class BorrowedDatabase(Database):
+    """A caller's open ``Database`` lent to a command: same connection, ``close`` does nothing."""
+
+    def __init__(self, db: Database) -> None:  # noqa: D107 - shares the lender's state
+        self.__dict__.update(db.__dict__)
+
+    def close(self) -> None:
+        pass
+
+
+_lent: ContextVar[Database | None] = ContextVar("jeugdregie_lent_db", default=None)
+
+
+@contextlib.contextmanager
+def lend_database(db: Database) -> Iterator[None]:
+    """Commands run in this block use ``db`` instead of opening the store (the web layer's scoped
+    connection); ``--db`` is then ignored."""
+    token = _lent.set(BorrowedDatabase(db))
+    try:
+        yield
+    finally:
+        _lent.reset(token)
+
+
 def open_db(db: str | None, read_only: bool = False) -> Database:
+    lent = _lent.get()
+    if lent is not None:
+        return lent
     return connect(db or get_settings().db, read_only=False)

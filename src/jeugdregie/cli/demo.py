@@ -70,6 +70,9 @@ def demo(
     console.print(f"Ingelezen: {format_int(summary.files)} bestanden (al eerder: {format_int(summary.files_skipped)}), "
                   f"{format_int(c['messages_stored'])} berichten, {format_int(c['lines_stored'])} regels, "
                   f"quarantaine {format_int(summary.quarantined)}")
+    if summary.quarantined:
+        console.print("In quarantaine (de demo bevat bewust ingebouwde afwijkingen): " + ", ".join(
+            f"{reason} ({format_int(n)})" for reason, n in summary.reasons.most_common(5)))
     console.print("Berichten in de database: " + ", ".join(f"{t} {format_int(n)}" for t, n in st["messages"].items()))
     console.print(f"Gedeclareerd netto: {format_eur(st['declared_cents']['net'])} "
                   f"(debet {format_eur(st['declared_cents']['debit'])}, credit {format_eur(st['declared_cents']['credit'])}); "

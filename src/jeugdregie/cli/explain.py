@@ -66,6 +66,26 @@ def decomposition_table(result: dict[str, Any], group_header: str = "Groep") -> 
                  notes=[result["explanation"], *result["notes"][1:]])
 
 
+def summary_table(result: dict[str, Any]) -> Table:
+    """The total change per component with its share: the figures of the waterfall."""
+    from jeugdregie.analysis.decomposition import LABELS_NL, PRICE_PER_CLIENT_NL
+
+    per_client = result.get("price_basis") == "client"
+    rows = [{"component": (PRICE_PER_CLIENT_NL if per_client and k == "price" else LABELS_NL[k]).capitalize(),
+             "cents": result["components"][k], "share": result["shares"][k]}
+            for k in ("volume", "intensity", "price", "mix") if not (per_client and k == "intensity")]
+    rows.append({"component": "Totaal verschil", "cents": result["total_change_cents"],
+                 "share": 1.0 if result["total_change_cents"] else None})
+    base = result["cost_from_cents"]
+    for r in rows:
+        r["growth"] = r["cents"] / base if base else None
+    return Table(title=f"Samenvatting {result['from']}-{result['to']}",
+                 columns=[Column("component", "Component"), Column("cents", "Bedrag", "cents"),
+                          Column("share", "Aandeel van het verschil", "pct"),
+                          Column("growth", f"Bijdrage aan de groei (% van kosten {result['from']})", "pct")],
+                 rows=rows, notes=[f"Methode: {result['method_reference']}."])
+
+
 def explain(
     period_from: Annotated[str | None, typer.Option(
         "--from", help="Beginperiode, bijv. 2022, 2022H1, 2022Q2, 2022-04 (standaard: --to een jaar eerder)")] = None,
@@ -112,7 +132,8 @@ def explain(
     except (ValueError, OSError) as exc:
         Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
         raise typer.Exit(code=2) from exc
-    emit(fmt, [decomposition_table(result, header)], json_obj=result, out=out, default_name="verklaring")
+    emit(fmt, [decomposition_table(result, header), summary_table(result)], json_obj=result, out=out,
+         default_name="verklaring")
     if chart and chart_fmt:
         from pathlib import Path
 

@@ -6,11 +6,13 @@ Commands whose JSON has its own documented shape pass that object as ``json_obj`
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -150,12 +152,45 @@ def _sheet_name(title: str) -> str:
     return name[:31] or "Blad"
 
 
+@dataclass
+class Emitted:
+    """One ``emit`` call caught by ``capture`` (the web layer renders the same tables and JSON)."""
+    fmt: Format
+    tables: list[Table]
+    json_obj: Any
+    name: str
+
+
+_capture: ContextVar[list[Emitted] | None] = ContextVar("jeugdregie_emit_capture", default=None)
+
+
+@contextlib.contextmanager
+def capture() -> Iterator[list[Emitted]]:
+    """Within this block ``emit`` records its result instead of writing it (per thread/task)."""
+    sink: list[Emitted] = []
+    token = _capture.set(sink)
+    try:
+        yield sink
+    finally:
+        _capture.reset(token)
+
+
+def json_payload(tables: Sequence[Table], json_obj: Any = None) -> Any:
+    """What ``--format json`` prints."""
+    if json_obj is not None:
+        return json_obj
+    return {"rows": tables[0].rows} if len(tables) == 1 else {t.title: t.rows for t in tables}
+
+
 def emit(fmt: Format, tables: Sequence[Table], json_obj: Any = None, out: str | None = None,
          default_name: str = "jeugdregie") -> None:
     """Write the result in the requested format. JSON uses ``json_obj`` when given."""
+    sink = _capture.get()
+    if sink is not None:
+        sink.append(Emitted(fmt, list(tables), json_payload(tables, json_obj), default_name))
+        return
     if fmt == Format.json:
-        obj = json_obj if json_obj is not None else (
-            {"rows": tables[0].rows} if len(tables) == 1 else {t.title: t.rows for t in tables})
+        obj = json_payload(tables, json_obj)
         text = dumps(obj)
         if out:
             Path(out).write_text(text + "\n", encoding="utf-8")

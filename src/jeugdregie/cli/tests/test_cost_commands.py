@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,14 @@ def test_explain_store_json_and_chart(store: str, tmp_path: Path) -> None:
     assert r["total_change_cents"] == sum(r["components"].values())
     assert r["total_change_cents"] == 11 * (126000 + 5000) - 10 * (100000 + 5000)
     assert chart.read_text().lstrip().startswith("<?xml")
+    xlsx = tmp_path / "e.xlsx"
+    _run("explain", "--from", "2022", "--to", "2023", "--db", store, "-f", "xlsx", "-o", str(xlsx))
+    summary = load_workbook(xlsx).worksheets[1]
+    cells = [[c.value for c in row] for row in summary.iter_rows(min_row=2, max_row=6)]
+    assert [c[0] for c in cells] == ["Aantal cliënten (volume)", "Eenheden per cliënt (intensiteit)",
+                                     "Prijs per eenheid (prijs)", "Verschuiving tussen groepen (mix)", "Totaal verschil"]
+    assert sum(Decimal(str(c[1])) for c in cells[:4]) == Decimal(str(cells[4][1])) == Decimal(r["total_change_cents"]) / 100
+    assert cells[4][2] == 1.0
     trend = tmp_path / "t.png"
     _run("costs", "--period", "2023", "--db", store, "--chart", str(trend))
     assert trend.read_bytes()[:4] == b"\x89PNG"

@@ -1,0 +1,120 @@
+"""What the web monitor serves: API routes (CLI commands with an access policy) and pages.
+
+Adding an API route: one line in ``API_ROUTES`` below (the CLI command path and its policy from
+``permissions``). A route whose command does not exist (yet) is simply not served, so routes for commands
+that other work will add are listed already.
+
+Adding a page: a module in ``jeugdregie/web/pages/`` with a function decorated ``@page(...)``; it is found
+automatically (like CLI commands). A page returns ``Section``s built from ``ctx.run(command path, args)``,
+which applies the same policy, scope, cache and audit as the API.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    path: str                                   # CLI command path: 'costs', 'lists/wlz'
+    policy: str                                 # see permissions.POLICIES
+    cache: bool = True                          # cache results per data version (never for client level)
+    municipality_param: str | None = "municipality"
+    provider_param: str | None = "provider"
+
+
+def _routes(*routes: ApiRoute) -> dict[str, ApiRoute]:
+    return {r.path: r for r in routes}
+
+
+API_ROUTES: dict[str, ApiRoute] = _routes(
+    ApiRoute("status", "aggregate"),
+    ApiRoute("costs", "aggregate"),
+    ApiRoute("explain", "aggregate"),
+    ApiRoute("reach", "aggregate"),
+    ApiRoute("referrals", "aggregate"),
+    ApiRoute("flows", "aggregate"),
+    ApiRoute("waiting", "aggregate"),
+    ApiRoute("outcomes", "aggregate"),
+    ApiRoute("norms/check", "aggregate"),
+    ApiRoute("norms/list", "aggregate"),
+    ApiRoute("trajectories", "own"),
+    ApiRoute("whatif/duration-norm", "own"),
+    ApiRoute("top-clients", "client", cache=False),
+    ApiRoute("lists/wlz", "client", cache=False),
+    ApiRoute("lists/adulthood", "client", cache=False),
+    ApiRoute("lists/residence", "client", cache=False),
+    ApiRoute("imports/runs", "admin", cache=False),
+    ApiRoute("imports/quarantine", "admin", cache=False),
+    ApiRoute("audit", "admin", cache=False),
+    ApiRoute("users/list", "admin", cache=False),
+    # commands other work adds; served as soon as the command exists
+    ApiRoute("forecast", "aggregate"),
+    ApiRoute("budget", "aggregate"),
+    ApiRoute("signals", "provider"),
+    ApiRoute("provider", "provider", provider_param="agb"),
+    ApiRoute("measures/list", "aggregate"),
+    ApiRoute("report", "aggregate", cache=False),
+)
+
+
+def available_routes() -> dict[str, ApiRoute]:
+    from jeugdregie.web.mirror import find_command
+
+    return {p: r for p, r in API_ROUTES.items() if find_command(p) is not None}
+
+
+# -- pages ----------------------------------------------------------------------------------------------
+@dataclass
+class Section:
+    """One block on a page: a heading with a table (downloadable), a chart, a text, or a notice."""
+    title: str
+    table: Any = None                      # cli.output.Table
+    chart_svg: str | None = None           # inline SVG markup (server-rendered)
+    text: str | None = None
+    notice: str | None = None              # 'unavailable' | 'denied' | 'error' | 'info'
+    download: tuple[str, dict[str, Any]] | None = None   # (API path, args) for the CSV/Excel links
+    figures: list[tuple[str, str]] = field(default_factory=list)  # key figures: (label, formatted value)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    roles: frozenset[str]
+    order: int
+    render: Callable[..., list[Section]]
+    filters: tuple[str, ...] = ("period", "municipality")
+    description: str = ""
+
+
+PAGES: dict[str, Page] = {}
+
+
+def page(slug: str, title: str, roles: set[str] | frozenset[str], order: int = 50,
+         filters: tuple[str, ...] = ("period", "municipality"), description: str = "") -> Callable[..., Any]:
+    """Register a page at ``/<slug>`` (``""`` is the start page) shown in the menu to ``roles``."""
+    def deco(fn: Callable[..., list[Section]]) -> Callable[..., list[Section]]:
+        PAGES[slug] = Page(slug, title, frozenset(roles), order, fn, filters, description)
+        return fn
+    return deco
+
+
+_loaded = False
+
+
+def load_pages() -> dict[str, Page]:
+    global _loaded
+    if not _loaded:
+        from jeugdregie.web import pages
+
+        for mod in sorted(pkgutil.iter_modules(pages.__path__), key=lambda m: m.name):
+            if not mod.name.startswith("_"):
+                importlib.import_module(f"{pages.__name__}.{mod.name}")
+        _loaded = True
+    return dict(sorted(PAGES.items(), key=lambda kv: kv[1].order))

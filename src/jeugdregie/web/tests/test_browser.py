@@ -1,0 +1,106 @@
+"""End to end in headless Debian Chromium (Playwright): log in, open every page, filter, download, log out.
+
+Skipped with a message when /usr/bin/chromium or Playwright is absent. No screenshots are written here
+(``python -m jeugdregie.web.screenshots`` does that on request)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jeugdregie.web.browser import CHROMIUM
+from jeugdregie.web.tests.conftest import MUN, OTHER, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def site(app_env: Any) -> Iterator[tuple[Any, str, dict[str, str]]]:
+    if not CHROMIUM.is_file():
+        pytest.skip(f"browser tests need Debian Chromium at {CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="browser tests need the Python playwright package")
+    from jeugdregie.web.browser import browser, serve_in_thread
+
+    app, users = app_env
+    with serve_in_thread(app) as base, browser() as b:
+        context = b.new_context(accept_downloads=True, locale="nl-NL")
+        yield context.new_page(), base, users
+        context.close()
+
+
+def _login(page: Any, base: str, email: str) -> None:
+    from jeugdregie.web.browser import login
+
+    login(page, base, email, PASSWORD)
+
+
+def test_gemeente_flow(site: tuple[Any, str, dict[str, str]], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    page, base, users = site
+    _login(page, base, users["gemeente"])
+    assert page.url.endswith("/overzicht")
+    assert page.locator(".banner").inner_text().startswith("Synthetische gegevens")
+    assert page.locator("figure.chart svg").count() >= 1
+    assert "€" in page.locator("dl.figures").inner_text()
+    # every page in the menu opens without an error notice
+    for link in page.locator("nav a").all_inner_texts():
+        page.click(f"nav >> text={link}")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").inner_text() == link
+        assert page.locator(".notice.error").count() == 0, link
+    # Kosten: filter on a category
+    page.goto(f"{base}/kosten?period=2025")
+    options = page.locator("#f-cat option").all()
+    category = options[1].get_attribute("value")
+    page.select_option("#f-cat", category)
+    page.click("form.filters button")
+    page.wait_for_load_state("networkidle")
+    assert f"category={category}" in page.url
+    assert page.locator("table").count() >= 1
+    # downloads: CSV and Excel open
+    with page.expect_download() as dl:
+        page.locator("p.downloads a", has_text="CSV").first.click()
+    csv_path = tmp_path / "k.csv"
+    dl.value.save_as(csv_path)
+    assert csv_path.read_text(encoding="utf-8-sig").splitlines()[0].startswith("Product")
+    with page.expect_download() as dl:
+        page.locator("p.downloads a", has_text="Excel").first.click()
+    xlsx = tmp_path / "k.xlsx"
+    dl.value.save_as(xlsx)
+    assert load_workbook(io.BytesIO(xlsx.read_bytes())).active is not None
+    # another municipality: only aggregates
+    page.goto(f"{base}/kosten?period=2025&municipality={OTHER}")
+    assert "alleen geaggregeerde" in page.locator(".notice.denied").first.inner_text()
+    # client-level signal list of the own municipality
+    page.goto(f"{base}/toegang?period=2025&lijst=adulthood")
+    assert f"gemeente {MUN}" in page.locator("h2").all_inner_texts()[0]
+    # logout
+    page.click("form.logout button")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/login")
+    page.goto(f"{base}/kosten")
+    assert page.url.endswith("/login")
+
+
+def test_beheer_sees_imports_and_audit_but_not_figures(site: tuple[Any, str, dict[str, str]]) -> None:
+    page, base, users = site
+    _login(page, base, users["beheer"])
+    assert page.url.endswith("/import")
+    assert page.locator("table").first.is_visible()
+    page.goto(f"{base}/auditlog")
+    assert page.locator("h1").inner_text() == "Auditlog"
+    response = page.goto(f"{base}/kosten")
+    assert response is not None and response.status == 403
+
+
+def test_api_denied_is_json_in_the_browser(site: tuple[Any, str, dict[str, str]]) -> None:
+    page, base, users = site
+    _login(page, base, users["gemeente"])
+    response = page.goto(f"{base}/api/lists/wlz?period=2025&municipality={OTHER}")
+    assert response is not None and response.status == 403
+    assert response.json()["status"] == 403
