@@ -125,17 +125,18 @@ def signals(
              "Een signaal is een aanwijzing, geen bewijs van opzet of onrechtmatigheid: bespreek het met de aanbieder."]
     title = f"Signalen {period}" + (f" aanbieder {provider_agb}" if provider_agb else "") + (
         f" gemeente {municipality}" if municipality else "")
-    if fmt == Format.csv:
-        raise _fail(ValueError("csv wordt niet ondersteund; gebruik table, json of xlsx"))
     tables = overview_tables(ranked, title, notes)
+    if fmt == Format.csv:  # csv: one row per signal
+        tables = tables[1:]
     if fmt == Format.xlsx:
         tables += evidence_tables(ranked)
     emit(fmt, tables, json_obj=ranked, out=out, default_name=f"signalen-{period}")
 
 
 def provider(
-    agb: Annotated[str, typer.Argument(help="AGB-code van de aanbieder")],
     period: Annotated[str, typer.Option("--period", help="Zorgperiode: 2023, 2023H1, 2023Q2 of 2023-04")],
+    agb: Annotated[str | None, typer.Argument(help="AGB-code van de aanbieder (zonder: overzicht van alle "
+                                                   "aanbieders)")] = None,
     municipality: MunicipalityOption = None,
     thresholds: ThresholdsOption = None,
     db: DbOption = None,
@@ -145,9 +146,21 @@ def provider(
     """Aanbiedersprofiel voor het contractgesprek: cliënten, producten, omzettrend met ontleding,
     declaratievertraging, signalen en positie t.o.v. andere aanbieders."""
     from jeugdregie.analysis.signals import SignalError, load_thresholds
-    from jeugdregie.analysis.signals.profile import profile, profile_tables
+    from jeugdregie.analysis.signals.profile import overview, overview_table, profile, profile_tables
     from jeugdregie.store.audit import log_client_view
 
+    if agb is None:
+        try:
+            cfg = load_thresholds(thresholds)
+            database = open_db(db)
+            try:
+                summary = overview(database, period, municipality, thresholds=cfg)
+            finally:
+                database.close()
+        except (ValueError, SignalError) as exc:
+            raise _fail(exc) from exc
+        emit(fmt, [overview_table(summary)], json_obj=summary, out=out, default_name=f"aanbieders-{period}")
+        return
     try:
         cfg = load_thresholds(thresholds)
         database = open_db(db)
@@ -161,8 +174,6 @@ def provider(
             database.close()
     except (ValueError, SignalError) as exc:
         raise _fail(exc) from exc
-    if fmt == Format.csv:
-        raise _fail(ValueError("csv wordt niet ondersteund; gebruik table, json of xlsx"))
     tables = profile_tables(result)
     if fmt == Format.xlsx:
         tables += evidence_tables([{"provider": agb, "provider_name": result["name"], "signals": result["signals"]}])

@@ -87,12 +87,18 @@ def compute_signals(db: Database, period: str, provider: str | None = None, type
             out.append(Signal(
                 type=t, provider=f["provider"], period=scope.period.label, amount_cents=int(f["amount_cents"]),
                 strength=float(f["strength"]),
-                summary_nl=f"{LABELS_NL[t]}: {f['statistic_name']} {f['statistic']:.0%}".replace(".", ",")
+                summary_nl=f"{LABELS_NL[t]}: {f['statistic_name']} {_fmt_stat(f['statistic'], f['statistic_name'])}"
                 + f", {format_eur(int(f['amount_cents']))}",
-                evidence={"statistic": f["statistic"], "statistic_name": f["statistic_name"], "cases": f["cases"]},
+                evidence={"statistic": f["statistic"], "statistic_name": f["statistic_name"], "cases": f["cases"],
+                          **({"combined_z": f["combined_z"]} if "combined_z" in f else {})},
                 municipality=municipality, provider_name=names.get(f["provider"])))
     out.sort(key=lambda s: (-s.amount_cents, s.type, s.provider))
     return out
+
+
+def _fmt_stat(value: float, name: str) -> str:
+    text = f"{value:.2f}" if name.endswith("(x)") else f"{value:.0%}"
+    return text.replace(".", ",")
 
 
 def coverage_notes(db: Database, types: list[str] | None = None, municipality: str | None = None) -> list[str]:

@@ -135,6 +135,49 @@ def profile(db: Database, agb: str, period: str, municipality: str | None = None
     }
 
 
+def overview(db: Database, period: str, municipality: str | None = None,
+             thresholds: dict[str, Any] | None = None) -> dict[str, Any]:
+    """All providers of the period: revenue, clients, share of spending, signal score and amount at stake."""
+    p = parse_period(period)
+    names = provider_names(db)
+    where, params = Scope(p, None, municipality).where()
+    rows = db.query(
+        "SELECT l.provider_agb, COUNT(DISTINCT l.client_id) AS clients, SUM(l.amount_cents) AS cost "  # noqa: S608
+        "FROM declaration_line l JOIN declaration_line_status st ON st.provider_agb = l.provider_agb "
+        f"AND st.referentie_nummer = l.referentie_nummer WHERE {_EFFECTIVE} AND {where} "
+        "GROUP BY l.provider_agb ORDER BY SUM(l.amount_cents) DESC", params)
+    n_muni = int(db.query_value("SELECT COUNT(DISTINCT municipality) FROM declaration_line") or 0)
+    suppress = municipality is None and n_muni > 1
+    ranked = {r["provider"]: r for r in rank(compute_signals(db, period, None, None, municipality,
+                                                             thresholds=thresholds), thresholds)}
+    total = sum(int(r["cost"]) for r in rows)
+    out = []
+    for i, r in enumerate(rows, start=1):
+        agb = r["provider_agb"]
+        sig = ranked.get(agb)
+        out.append({"provider": agb, "name": names.get(agb), "revenue_rank": i,
+                    "clients": smallcells.mask(int(r["clients"])) if suppress else int(r["clients"]),
+                    "cost_cents": int(r["cost"]), "share_of_spending": round(int(r["cost"]) / total, 4) if total else None,
+                    "score": sig["score"] if sig else 0.0, "signal_rank": sig["rank"] if sig else None,
+                    "amount_at_stake_cents": sig["amount_at_stake_cents"] if sig else 0,
+                    "types": sig["types"] if sig else []})
+    notes = ["Kies een aanbieder met jeugdregie provider AGB --period ... voor het volledige profiel."]
+    if suppress:
+        notes.append(smallcells.NOTE_NL.format(n="Kleine", t=smallcells.threshold()))
+    return {"period": p.label, "municipality": municipality, "providers": out, "notes": notes}
+
+
+def overview_table(result: dict[str, Any]) -> Table:
+    for r in result["providers"]:
+        r["types_text"] = ", ".join(r["types"])
+    return Table(f"Aanbieders {result['period']}", [
+        Column("revenue_rank", "#", "int"), Column("provider", "AGB"), Column("name", "Aanbieder"),
+        Column("clients", "Cliënten", "int"), Column("cost_cents", "Gedeclareerd", "cents"),
+        Column("share_of_spending", "Aandeel", "pct"), Column("score", "Signaalscore", "float"),
+        Column("amount_at_stake_cents", "In het geding", "cents"), Column("types_text", "Signalen")],
+        result["providers"], notes=result["notes"])
+
+
 def profile_tables(result: dict[str, Any]) -> list[Table]:
     agb = result["provider"]
     name = f"{agb} {result['name'] or ''}".strip()

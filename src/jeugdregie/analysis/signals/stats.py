@@ -21,13 +21,10 @@ from jeugdregie.store.database import Database
 MAD_SCALE = 1.4826
 
 
-def robust(values: list[float], x: float, min_rel_scale: float) -> dict[str, Any]:
-    """Median, MAD and robust z of ``x`` against ``values`` (the peers)."""
+def median_mad(values: list[float]) -> tuple[float, float]:
+    """Median and median absolute deviation (unscaled)."""
     med = statistics.median(values)
-    mad = statistics.median([abs(v - med) for v in values])
-    scale = max(MAD_SCALE * mad, min_rel_scale * abs(med), 1e-12)
-    return {"peer_n": len(values), "peer_median": round(med, 4), "peer_mad": round(mad, 4),
-            "robust_z": round((x - med) / scale, 2)}
+    return med, statistics.median([abs(v - med) for v in values])
 
 
 def _strength(z: float, threshold: float) -> float:
@@ -42,59 +39,75 @@ def _lines_sql(scope: Scope, extra: str = "") -> tuple[str, list[Any]]:
 
 # -- intensity_outlier ---------------------------------------------------------------------------------
 def intensity_outlier(db: Database, scope: Scope, cfg: dict[str, Any]) -> list[dict[str, Any]]:
-    """Units per client-month per (provider, product, unit) against the other providers of that product."""
+    """Units per client-month per (provider, product, unit) against the clients of the other providers.
+
+    Per client: x = units / months with care of that product. The provider's statistic is the median of its
+    clients' x; the reference is the median of the other providers' clients, with robust spread
+    s = max(1.4826 x MAD, min_rel_scale x median). The provider's median is compared on its standard error,
+    z = (median_provider - median_peers) / (1.2533 x s / sqrt(n_clients)), so one client can be a signal,
+    but only when it is far out; many clients a little above the peers also count.
+    """
     opts = cfg["intensity_outlier"]
     peer_scope = Scope(scope.period, None, scope.municipality)
     frm, params = _lines_sql(peer_scope, f"AND l.debit_credit = 'D' AND st.status <> 'rejected' "
                                          f"AND l.unit <> '83' AND NOT {CREDITED_SQL}")
+    unit_n = "CASE WHEN l.unit = '01' THEN '04' ELSE l.unit END"
     rows = db.query(
-        "SELECT l.provider_agb, l.product_code, CASE WHEN l.unit = '01' THEN '04' ELSE l.unit END AS unit_n, "  # noqa: S608 - fixed SQL fragments
-        "COUNT(DISTINCT l.client_id) AS clients, "
-        "COUNT(DISTINCT l.client_id || '|' || CAST(l.service_month AS VARCHAR)) AS client_months, "
+        f"SELECT l.provider_agb, l.product_code, {unit_n} AS unit_n, l.client_id, "  # noqa: S608 - fixed SQL fragments
+        "COUNT(DISTINCT l.service_month) AS months, "
         "SUM(CASE WHEN l.unit = '01' THEN 0 ELSE l.volume END) AS vol, "
         "SUM(CASE WHEN l.unit = '01' THEN l.volume ELSE 0 END) AS minutes, SUM(l.amount_cents) AS cost "
-        f"{frm} GROUP BY l.provider_agb, l.product_code, CASE WHEN l.unit = '01' THEN '04' ELSE l.unit END",
-        params)
-    by_product: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+        f"{frm} GROUP BY l.provider_agb, l.product_code, {unit_n}, l.client_id", params)
+    by_product: dict[tuple[str, str], dict[str, list[tuple[float, int, Fraction, int]]]] = defaultdict(
+        lambda: defaultdict(list))
     for r in rows:
-        cm = int(r["client_months"])
-        if cm < int(opts.get("min_client_months", 1)):
-            continue
+        months = int(r["months"])
         units = Fraction(int(r["vol"])) + Fraction(int(r["minutes"]), 60)
-        by_product[(r["product_code"], r["unit_n"])][r["provider_agb"]] = {
-            "clients": int(r["clients"]), "client_months": cm, "units": units, "cost": int(r["cost"]),
-            "x": float(units / cm)}
+        if months <= 0 or units <= 0:
+            continue
+        by_product[(r["product_code"], r["unit_n"])][r["provider_agb"]].append(
+            (float(units / months), months, units, int(r["cost"])))
     per_provider: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    stats_all: dict[str, dict[str, float]] = defaultdict(lambda: {"excess": 0.0, "cost": 0.0})
     for (code, unit), provs in sorted(by_product.items()):
-        for agb, f in provs.items():
+        for agb, clients in provs.items():
             if scope.provider and agb != scope.provider:
                 continue
-            stats_all[agb]["cost"] += f["cost"]
-            peers = [g["x"] for a, g in provs.items() if a != agb]
-            if len(peers) < int(opts["min_peers"]):
+            peers = [c[0] for a, cl in provs.items() if a != agb for c in cl]
+            client_months = sum(c[1] for c in clients)
+            if len(provs) - 1 < int(opts["min_peers"]) or client_months < int(opts.get("min_client_months", 1)):
                 continue
-            rb = robust(peers, f["x"], float(opts["min_rel_scale"]))
-            med = rb["peer_median"]
-            ratio = f["x"] / med if med > 0 else math.inf
-            if rb["robust_z"] < float(opts["robust_z"]) or ratio < float(opts["min_ratio"]):
-                continue
-            excess = int(round(f["cost"] * (1 - med / f["x"]))) if f["x"] > 0 else 0
-            stats_all[agb]["excess"] += excess
+            med, mad = median_mad(peers)
+            spread = max(MAD_SCALE * mad, float(opts["min_rel_scale"]) * med, 1e-12)
+            own = statistics.median([c[0] for c in clients])
+            units = sum((c[2] for c in clients), Fraction(0))
+            x = float(units / client_months)
+            cost = sum(c[3] for c in clients)
             per_provider[agb].append({
-                "product": code, "unit": unit, "clients": f["clients"], "client_months": f["client_months"],
-                "units": round(float(f["units"]), 2), "units_per_client_month": round(f["x"], 2),
-                "ratio_to_peer_median": round(ratio, 2), "cost_cents": f["cost"], "amount_cents": excess, **rb})
+                "product": code, "unit": unit, "clients": len(clients), "client_months": client_months,
+                "units": round(float(units), 2), "units_per_client_month": round(x, 2),
+                "median_client_units_per_month": round(own, 2),
+                "ratio_to_peer_median": round(own / med, 2) if med > 0 else None,
+                "cost_cents": cost, "amount_cents": int(round(cost * (1 - med / x))) if x > 0 else 0,
+                "peer_providers": len(provs) - 1, "peer_clients": len(peers), "peer_median": round(med, 4),
+                "peer_mad": round(mad, 4),
+                "robust_z": round((own - med) / (1.2533 * spread / math.sqrt(len(clients))), 2)})
     out = []
-    for agb, cases in per_provider.items():
-        cost = sum(c["cost_cents"] for c in cases)
-        z = sum(c["robust_z"] * c["cost_cents"] for c in cases) / cost if cost else max(c["robust_z"] for c in cases)
-        out.append({"provider": agb, "cases": sorted(cases, key=lambda c: -c["amount_cents"]),
-                    "amount_cents": sum(c["amount_cents"] for c in cases),
-                    "strength": _strength(z, float(opts["robust_z"])),
-                    "statistic": round(stats_all[agb]["excess"] / stats_all[agb]["cost"], 4)
-                    if stats_all[agb]["cost"] else 0.0,
-                    "statistic_name": "aandeel boven de peer-mediaan in de kosten"})
+    for agb, products in per_provider.items():
+        # Stouffer: the products' z combined with weights sqrt(clients); one product with one client is the
+        # product's own z, a chance outlier on one product among several normal ones is diluted
+        weights = [math.sqrt(p["clients"]) for p in products]
+        combined = sum(w * p["robust_z"] for w, p in zip(weights, products, strict=True)) / math.sqrt(
+            sum(w * w for w in weights))
+        cost = sum(p["cost_cents"] for p in products)
+        at_median = sum(p["cost_cents"] / p["ratio_to_peer_median"] for p in products if p["ratio_to_peer_median"])
+        ratio = cost / at_median if at_median else math.inf
+        if combined < float(opts["robust_z"]) or ratio < float(opts["min_ratio"]):
+            continue
+        amount = max(0, sum(p["amount_cents"] for p in products))
+        out.append({"provider": agb, "cases": sorted(products, key=lambda p: -p["robust_z"]),
+                    "amount_cents": amount, "strength": _strength(combined, float(opts["robust_z"])),
+                    "statistic": round(ratio, 2), "statistic_name": "intensiteit t.o.v. peer-mediaan (x)",
+                    "combined_z": round(combined, 2)})
     return out
 
 
@@ -103,55 +116,77 @@ LAG_BUCKETS = ((0, 1, "0-1"), (2, 3, "2-3"), (4, 6, "4-6"), (7, 12, "7-12"), (13
 
 
 def lag_profile(db: Database, scope: Scope) -> dict[str, dict[str, Any]]:
-    """Declared debit amount per provider by declaration lag (months from service month to declaration date).
+    """Effective declared amount per provider by declaration lag: months from the service month to the date the
+    care was *first* declared (the earliest debit line of the same toewijzing and ProductPeriode), so credit
+    corrections and resubmissions after a rejection do not count as late declaring.
 
     Own small query on the store; the forecast module (triangles / IBNR) is the place for backlog estimates.
     """
-    frm, params = _lines_sql(scope, f"AND l.debit_credit = 'D' AND st.status <> 'rejected' AND NOT {CREDITED_SQL}")
+    where, params = scope.where()
     rows = db.query(
-        "SELECT l.provider_agb, "  # noqa: S608 - fixed SQL fragments
-        "(EXTRACT(YEAR FROM l.declaration_date) - EXTRACT(YEAR FROM l.service_month)) * 12 "
-        "+ EXTRACT(MONTH FROM l.declaration_date) - EXTRACT(MONTH FROM l.service_month) AS lag, "
-        f"SUM(l.amount_cents) AS cents, COUNT(*) AS n {frm} GROUP BY 1, 2", params)
+        "WITH first_decl AS (SELECT provider_agb, municipality, toewijzing_nummer, period_start, period_end, "  # noqa: S608 - fixed SQL fragments
+        "MIN(declaration_date) AS first_date FROM declaration_line WHERE debit_credit = 'D' "
+        "GROUP BY provider_agb, municipality, toewijzing_nummer, period_start, period_end) "
+        "SELECT l.provider_agb, "
+        "(EXTRACT(YEAR FROM f.first_date) - EXTRACT(YEAR FROM l.service_month)) * 12 "
+        "+ EXTRACT(MONTH FROM f.first_date) - EXTRACT(MONTH FROM l.service_month) AS lag, "
+        "SUM(l.amount_cents) AS cents, COUNT(*) AS n "
+        "FROM declaration_line l JOIN declaration_line_status st ON st.provider_agb = l.provider_agb "
+        "AND st.referentie_nummer = l.referentie_nummer "
+        "JOIN first_decl f ON f.provider_agb = l.provider_agb AND f.municipality = l.municipality "
+        "AND f.toewijzing_nummer = l.toewijzing_nummer AND f.period_start = l.period_start "
+        "AND f.period_end = l.period_end "
+        f"WHERE l.debit_credit = 'D' AND st.status <> 'rejected' AND NOT {CREDITED_SQL} AND {where} "
+        "GROUP BY 1, 2", params)
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
-        p = out.setdefault(r["provider_agb"], {"total": 0, "lines": 0, "by_lag": defaultdict(int)})
+        p = out.setdefault(r["provider_agb"], {"total": 0, "lines": 0, "by_lag": defaultdict(int),
+                                               "lines_by_lag": defaultdict(int)})
         p["total"] += int(r["cents"])
         p["lines"] += int(r["n"])
-        p["by_lag"][int(r["lag"])] += int(r["cents"])
+        p["by_lag"][max(0, int(r["lag"]))] += int(r["cents"])
+        p["lines_by_lag"][max(0, int(r["lag"]))] += int(r["n"])
     return out
 
 
 def late_declaring(db: Database, scope: Scope, cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Share of the provider's declaration lines first declared >= ``late_months`` after the service month,
+    against the pooled rate p0 of the other providers: binomial z = (k - n p0) / sqrt(n p0 (1 - p0)), so a
+    provider with few lines needs nearly all of them late, and a large provider a clearly higher share."""
     opts = cfg["late_declaring"]
     late = int(opts["late_months"])
     prof = lag_profile(db, Scope(scope.period, None, scope.municipality))
-    shares = {agb: sum(c for lag, c in p["by_lag"].items() if lag >= late) / p["total"]
-              for agb, p in prof.items() if p["total"] > 0}
+    k_late = {agb: sum(n for lag, n in p["lines_by_lag"].items() if lag >= late) for agb, p in prof.items()}
     out = []
-    for agb, share in shares.items():
-        if scope.provider and agb != scope.provider:
+    for agb, p in prof.items():
+        if scope.provider and agb != scope.provider or not p["lines"] or not p["total"]:
             continue
-        peers = [s for a, s in shares.items() if a != agb]
-        rb = robust(peers, share, float(opts["min_rel_scale"])) if len(peers) >= int(opts["min_peers"]) else None
-        if share < float(opts["min_share"]) or (rb is not None and rb["robust_z"] < float(opts["robust_z"])):
-            continue
-        p = prof[agb]
+        others = [a for a in prof if a != agb]
+        n_o = sum(prof[a]["lines"] for a in others)
+        p0 = sum(k_late[a] for a in others) / n_o if n_o else 0.0
+        p0 = min(max(p0, float(opts.get("min_peer_rate", 0.01))), 0.99)
+        n, k = p["lines"], k_late[agb]
+        z = (k - n * p0) / math.sqrt(n * p0 * (1 - p0))
         late_cents = sum(c for lag, c in p["by_lag"].items() if lag >= late)
+        share = late_cents / p["total"]
+        if len(others) < int(opts["min_peers"]) or k / n < float(opts["min_share"]) \
+                or share < float(opts["min_share"]) or z < float(opts["robust_z"]):
+            continue
         buckets = {label: sum(c for lag, c in p["by_lag"].items() if lo <= lag <= hi) for lo, hi, label in LAG_BUCKETS}
-        lags = sorted(p["by_lag"].items())
         half, acc, median_lag = p["total"] / 2, 0, 0
-        for lag, c in lags:
+        for lag, c in sorted(p["by_lag"].items()):
             acc += c
             if acc >= half:
                 median_lag = lag
                 break
         out.append({"provider": agb, "amount_cents": late_cents,
-                    "strength": _strength(rb["robust_z"], float(opts["robust_z"])) if rb else 0.5,
+                    "strength": _strength(z, float(opts["robust_z"])),
                     "statistic": round(share, 4), "statistic_name": f"aandeel bedrag >= {late} maanden laat",
-                    "cases": [{"late_share": round(share, 4), "late_months": late, "late_cents": late_cents,
+                    "cases": [{"late_share": round(share, 4), "late_lines": k, "lines": n,
+                               "late_line_share": round(k / n, 4), "late_months": late, "late_cents": late_cents,
                                "declared_cents": p["total"], "median_lag_months": median_lag,
-                               "by_lag_cents": buckets, **(rb or {"peer_n": len(peers)})}]})
+                               "by_lag_cents": buckets, "peer_n": len(others), "peer_late_line_rate": round(p0, 4),
+                               "binomial_z": round(z, 2)}]})
     return out
 
 
@@ -171,24 +206,27 @@ def high_rejection(db: Database, scope: Scope, cfg: dict[str, Any]) -> list[dict
     codes: dict[str, dict[str, int]] = defaultdict(dict)
     for r in codes_rows:
         codes[r["provider_agb"]][r["codes"] or "hele bericht afgewezen"] = int(r["n"])
-    shares = {r["provider_agb"]: int(r["rejected"]) / int(r["n"]) for r in rows if int(r["n"]) >= int(opts["min_lines"])}
     info = {r["provider_agb"]: r for r in rows}
     out = []
-    for agb, share in shares.items():
-        if scope.provider and agb != scope.provider:
+    for agb, r in info.items():
+        n, k = int(r["n"]), int(r["rejected"])
+        if scope.provider and agb != scope.provider or n < int(opts["min_lines"]):
             continue
-        peers = [s for a, s in shares.items() if a != agb]
-        rb = robust(peers, share, float(opts["min_rel_scale"])) if len(peers) >= int(opts["min_peers"]) else None
-        if share < float(opts["min_share"]) or (rb is not None and rb["robust_z"] < float(opts["robust_z"])):
+        others = [o for a, o in info.items() if a != agb]
+        n_o = sum(int(o["n"]) for o in others)
+        p0 = min(max(sum(int(o["rejected"]) for o in others) / n_o if n_o else 0.0,
+                     float(opts.get("min_peer_rate", 0.01))), 0.99)
+        z = (k - n * p0) / math.sqrt(n * p0 * (1 - p0))
+        share = k / n
+        if len(others) < int(opts["min_peers"]) or share < float(opts["min_share"]) or z < float(opts["robust_z"]):
             continue
-        r = info[agb]
+        rb = {"peer_n": len(others), "peer_rejection_rate": round(p0, 4), "binomial_z": round(z, 2)}
         out.append({"provider": agb, "amount_cents": int(r["rejected_cents"]),
-                    "strength": _strength(rb["robust_z"], float(opts["robust_z"])) if rb else 0.5,
+                    "strength": _strength(z, float(opts["robust_z"])),
                     "statistic": round(share, 4), "statistic_name": "aandeel afgewezen regels",
                     "cases": [{"rejected_share": round(share, 4), "lines_answered": int(r["n"]),
                                "lines_rejected": int(r["rejected"]), "rejected_cents": int(r["rejected_cents"]),
-                               "answered_cents": int(r["cents"]), "return_codes": codes.get(agb, {}),
-                               **(rb or {"peer_n": len(peers)})}]})
+                               "answered_cents": int(r["cents"]), "return_codes": codes.get(agb, {}), **rb}]})
     return out
 
 
@@ -221,6 +259,9 @@ def growth_by_intensity(db: Database, scope: Scope, cfg: dict[str, Any]) -> list
     rows = {r["group"]: r for r in result["rows"]}
     shares = [r["components"]["intensity"] / r["change"] for r in rows.values() if r["change"] > 0]
     region_share = statistics.median(shares) if shares else None
+    # intensity effect relative to last year's revenue, compared with the other providers
+    rates = {agb: r["components"]["intensity"] / r["cost_from_cents"] for agb, r in rows.items()
+             if r["cost_from_cents"] > 0}
     out = []
     for agb, r in rows.items():
         if scope.provider and agb != scope.provider:
@@ -233,14 +274,24 @@ def growth_by_intensity(db: Database, scope: Scope, cfg: dict[str, Any]) -> list
         clients_effect = comps["volume"] + comps["mix"]
         if intensity < float(opts["min_intensity_share"]) * change or intensity <= clients_effect:
             continue
+        peers = [v for a, v in rates.items() if a != agb]
+        rb = None
+        if len(peers) >= int(opts["min_peers"]):
+            med, mad = median_mad(peers)
+            z = (rates[agb] - med) / max(MAD_SCALE * mad, float(opts["min_scale"]))
+            rb = {"peer_n": len(peers), "peer_median_intensity_rate": round(med, 4), "peer_mad": round(mad, 4),
+                  "robust_z": round(z, 2)}
+            if z < float(opts["robust_z"]):
+                continue
         share = intensity / change
         out.append({"provider": agb, "amount_cents": int(intensity),
-                    "strength": round(min(1.0, share), 3),
+                    "strength": _strength(rb["robust_z"], float(opts["robust_z"])) if rb else round(min(1.0, share), 3),
                     "statistic": round(share, 4), "statistic_name": "aandeel intensiteit in de groei",
                     "cases": [{"from": p0.label, "to": scope.period.label, "cost_from_cents": base,
                                "cost_to_cents": r["cost_to_cents"], "change_cents": change,
                                "growth_pct": round(change / base, 4), "clients": r["clients"],
                                "components_cents": comps, "intensity_share": round(share, 4),
+                               "intensity_rate": round(rates[agb], 4), **(rb or {}),
                                "peer_median_intensity_share": None if region_share is None else round(region_share, 4),
                                "method": result["method"], "descriptive_not_causal": True}]})
     return out

@@ -77,6 +77,9 @@ def test_provider_profile_cli(region: tuple[Path, str], tmp_path: Path) -> None:
     assert prof["provider"] == agb and prof["products"] and prof["decomposition"]["change_cents"] == sum(
         prof["decomposition"]["components_cents"].values())
     assert any(s["type"] == "intensity_outlier" for s in prof["signals"])
+    everyone = json.loads(_run("provider", "--period", "2025", "--db", url, "-f", "json"))
+    assert agb in {p["provider"] for p in everyone["providers"]}
+    assert "Aanbieders 2025" in _run("provider", "--period", "2025", "--db", url)
     xlsx = tmp_path / "p.xlsx"
     _run("provider", agb, "--period", "2025", "--db", url, "-f", "xlsx", "-o", str(xlsx))
     assert "intensity_outlier" in load_workbook(xlsx).sheetnames
