@@ -16,11 +16,13 @@ from typing import Any
 from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.store.database import Database
 
+#: true for a debit line ``l`` reversed by a credit line that was not rejected. Written as an uncorrelated
+#: ``IN`` so that PostgreSQL hashes the credited references once instead of probing per line.
 CREDITED_SQL = (
-    "EXISTS (SELECT 1 FROM declaration_line c JOIN declaration_line_status cs "
+    "((l.provider_agb, l.referentie_nummer) IN (SELECT c.provider_agb, c.vorig_referentie_nummer "
+    "FROM declaration_line c JOIN declaration_line_status cs "
     "ON cs.provider_agb = c.provider_agb AND cs.referentie_nummer = c.referentie_nummer "
-    "WHERE c.provider_agb = l.provider_agb AND c.vorig_referentie_nummer = l.referentie_nummer "
-    "AND c.debit_credit = 'C' AND cs.status <> 'rejected')"
+    "WHERE c.debit_credit = 'C' AND cs.status <> 'rejected' AND c.vorig_referentie_nummer IS NOT NULL))"
 )
 
 
