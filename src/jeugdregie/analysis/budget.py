@@ -184,21 +184,41 @@ def budget_amounts(db: Database, year: int, municipality: str | None = None,
 
 
 def budget_register(db: Database, municipality: str | None = None) -> dict[str, Any]:
-    """All registered lines: budget and stated realisation per line and year (the factsheet view)."""
-    sql = "SELECT municipality, year, budget_line, kind, line_type, amount_cents, in_total, perceel_group FROM budget_line"
+    """All registered lines (budget and stated realisation per line and year, with the source's notes), the
+    expense totals, the factsheet pivot (one row per line, one column per year and kind) and the balance of
+    expenses against available means (baten, e.g. the macrobudget) per year: the deficit."""
+    sql = ("SELECT municipality, year, budget_line, kind, line_type, amount_cents, in_total, perceel_group, note "
+           "FROM budget_line")
     params: list[Any] = []
     if municipality:
         sql += " WHERE municipality = ?"
         params.append(municipality)
     rows = db.query(sql + " ORDER BY municipality, budget_line, year, kind", params)
     totals: dict[tuple[str, int, str], int] = {}
+    means: dict[tuple[str, int, str], int] = {}
+    pivot: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
+        key = (str(r["municipality"]), int(r["year"]), str(r["kind"]))
         if r["line_type"] == "lasten" and r["in_total"]:
-            key = (str(r["municipality"]), int(r["year"]), str(r["kind"]))
             totals[key] = totals.get(key, 0) + int(r["amount_cents"])
+        elif r["line_type"] == "baten":
+            means[key] = means.get(key, 0) + int(r["amount_cents"])
+        p = pivot.setdefault((str(r["municipality"]), str(r["budget_line"])), {
+            "municipality": r["municipality"], "budget_line": r["budget_line"], "line_type": r["line_type"],
+            "in_total": r["in_total"]})
+        p[f"{r['kind']}_{r['year']}"] = int(r["amount_cents"])
+    balance = []
+    for key in sorted(set(totals) | set(means)):
+        exp, avail = totals.get(key), means.get(key)
+        balance.append({"municipality": key[0], "year": key[1], "kind": key[2], "expenses_cents": exp,
+                        "available_cents": avail,
+                        "deficit_cents": None if exp is None or avail is None else exp - avail})
+    columns = sorted({k for p in pivot.values() for k in p if re.fullmatch(r"(budget|realisation)_\d{4}", k)},
+                     key=lambda c: (c.rsplit("_", 1)[1], c))
     return {"municipality": municipality, "rows": rows,
             "totals": [{"municipality": k[0], "year": k[1], "kind": k[2], "amount_cents": v}
-                       for k, v in sorted(totals.items())]}
+                       for k, v in sorted(totals.items())],
+            "balance": balance, "factsheet_columns": columns, "factsheet": list(pivot.values())}
 
 
 # -- distribution keys -------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ the service months from ``year - history_years`` up to ``as_of``, the chain ladd
 them. Service months of ``year`` after ``as_of`` (in-year forecasts), or with nothing received yet, are not
 delivered or not measurable yet: they get a run rate (the mean expected final cost of the three most recent
 service months that are at least two months old) with a spread from the month-to-month variation; that part is
-an approximation, not Mack, and is reported separately (``not_yet_delivered_cents``).
+an approximation, not Mack, and is reported separately (``not_yet_delivered_cents``). A service month at least
+two months old with nothing (net) received had no cost in the selection and is not filled in.
 
 Public interface used by the web pages and the half-year report (keep stable):
 ``forecast_year(db, year, as_of, by=None, municipality=None) -> dict`` and
@@ -64,11 +65,11 @@ def project(tri: StoreTriangle, year: int, as_of: date, tail: str | float | None
                   and period_label(m, "month") not in res.not_projected]
     declared = tri.total_cents({m for m in months if m <= as_of_m})
     s = res.summary(cl_origins) if cl_origins else {"latest": 0.0, "ibnr": 0.0, "se": 0.0}
-    cl_declared = tri.total_cents({m for m in months if period_label(m, "month") in cl_origins})
-    # months not delivered yet (after as_of) or with nothing measurable received: run rate
-    other = [m for m in months if period_label(m, "month") not in cl_origins]
+    # months of the year after as_of, or too recent for anything to have been received: run rate. Older months
+    # without anything received really had no (net) cost in this selection: they stay at what was received.
+    other = [m for m in months if period_label(m, "month") not in cl_origins and as_of_m - m < RUN_RATE_MIN_AGE]
     run_rate, run_sd = _run_rate(res, as_of_m)
-    other_declared = declared - cl_declared
+    other_declared = tri.total_cents(set(other))
     future_expected = run_rate * len(other)
     future_ibnr = max(0.0, future_expected - other_declared) if other else 0.0
     future_sd = run_sd * math.sqrt(len(other)) if other else 0.0
@@ -216,3 +217,22 @@ def monthly_realisation(db: Database, year: int, as_of: date, municipality: str 
     return {"year": year, "as_of": as_of.isoformat(), "municipality": municipality, "budget_line": budget_line,
             "budget_cents": budget, "forecast": total, "rows": rows,
             "notes": ["Begroting gelijk verdeeld over de maanden (cumulatief, afgerond naar beneden)."]}
+
+
+def outstanding_by_year(db: Database, as_of: date, years: int = 5, municipality: str | None = None,
+                        tail: str | float | None = DEFAULT_TAIL) -> list[dict[str, Any]]:
+    """Expected amounts still to be declared per service year (the last ``years`` years up to ``as_of``, only
+    service months delivered by then), each with its 80% and 95% interval, from one monthly triangle."""
+    as_of_m = month_index(as_of)
+    first = (as_of.year - years + 1) * 12
+    tri = build_triangles(db, as_of, "month", "total", municipality, first_month=first).get("totaal")
+    if tri is None:
+        return []
+    res = _cl(tri, tail)
+    out = []
+    for y in range(as_of.year - years + 1, as_of.year + 1):
+        months = [y * 12 + m for m in range(12) if y * 12 + m <= as_of_m]
+        p = project(tri, y, as_of, tail, result=res, months=months)
+        out.append({k: p[k] for k in ("year", "declared_cents", "ibnr_cents", "expected_final_cents", "se_cents",
+                                      "interval_80_cents", "interval_95_cents", "share_declared")})
+    return out

@@ -8,6 +8,8 @@ them, and how much of a calendar year's declarations belongs to earlier service 
 * **Backlog** per group: the expected outstanding amount (IBNR) over all service months in the history window,
   from the chain ladder on the group's own monthly triangle of net granted amounts, with its Mack standard
   error. Small providers give noisy triangles: treat their backlog as indicative.
+* **Outstanding per service year** (last five years): expected amount still to be declared with 80%/95%
+  intervals (``analysis.forecast.outstanding_by_year``).
 * **Earlier service years** per calendar year of receipt: the net amount declared in that year for care in
   earlier years (Rijswijk: "in 2019 €2,1 mln betaald voor eerdere jaren"). The declaration date stands in for
   the payment date (the store holds no payment dates).
@@ -19,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from jeugdregie.analysis.chainladder import fit
+from jeugdregie.analysis.forecast import outstanding_by_year
 from jeugdregie.analysis.triangle import MONTH_IDX_SQL, build_triangles, month_index
 from jeugdregie.store.database import Database
 
@@ -60,6 +63,7 @@ def lag_profile(db: Database, as_of: date, by: str = "provider", municipality: s
     return {"as_of": as_of.isoformat(), "by": by, "municipality": municipality, "mature_months": mature_months,
             "window_months": window_months, "rows": rows,
             "earlier_years": earlier_service_years(db, as_of, municipality),
+            "outstanding_by_service_year": outstanding_by_year(db, as_of, municipality=municipality),
             "notes": [f"Vertragingsprofiel: debetbedragen van zorgmaanden die op de peildatum minstens "
                       f"{mature_months} maanden oud zijn (laatste {window_months} maanden).",
                       "Achterstand = verwachte nog te declareren netto kosten (chain ladder per groep); bij kleine "

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.service_periods import ServicePeriod, parse_period
+from jeugdregie.cli.common import open_db
+
+R = TypeVar("R")
 
 PeriodOption = Annotated[
     str | None,
@@ -49,3 +53,15 @@ def suppression_note(n: int) -> list[str]:
 
 def scope_label(municipality: str | None) -> str:
     return f"gemeente {municipality}" if municipality else "alle gemeenten"
+
+
+def run_on_store(analysis: Callable[..., R], period: str | None, municipality: str | None, db: str | None,
+                 *args: Any) -> tuple[ServicePeriod, str | None, R]:
+    """Parse ``--period``/``--municipality``, open the store, run ``analysis(db, period, municipality, *args)``."""
+    p = period_or_exit(period)
+    gm = municipality_or_exit(municipality)
+    database = open_db(db)
+    try:
+        return p, gm, analysis(database, p, gm, *args)
+    finally:
+        database.close()

@@ -13,12 +13,11 @@ from jeugdregie.analysis.access import rules as rulefiles
 from jeugdregie.cli._access import (
     MunicipalityOption,
     PeriodOption,
-    municipality_or_exit,
-    period_or_exit,
+    run_on_store,
     scope_label,
     suppression_note,
 )
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption
 from jeugdregie.cli.output import Column, Table, emit
 
 FLOW_COLS = [Column("begin", "Begin", "int"), Column("instroom", "Instroom", "int"),
@@ -33,23 +32,18 @@ def flows_cmd(
     db: DbOption = None, fmt: FormatOption = Format.table, out: OutOption = None,
 ) -> None:
     """In-, door- en uitstroom per categorie, verblijf apart, actieve cliënten per maand en herinstroom."""
-    p = period_or_exit(period)
-    gm = municipality_or_exit(municipality)
     try:
         r = rulefiles.load("flows", rules)
     except rulefiles.RuleError as exc:
         raise typer.BadParameter(str(exc), param_hint="--regels") from None
-    database = open_db(db)
-    try:
-        res = flows_analysis.flows(database, p, gm, r)
-    finally:
-        database.close()
+    p, gm, res = run_on_store(flows_analysis.flows, period, municipality, db, r)
     grp = [Column("group", "Cat."), Column("label", "Categorie")]
     re = res.reentry
     tables = [
         Table(f"Stromen {p.label}, {scope_label(gm)}: per categorie", [*grp, *FLOW_COLS], res.by_category,
               [*res.notes, *suppression_note(res.suppressed)]),
         Table("Verblijf (residentieel)", [*grp, *FLOW_COLS], res.residential),
+        Table("Per toegangspartner (verwijzer)", [Column("label", "Verwijzer"), *FLOW_COLS], res.by_referrer),
         Table("Actieve cliënten per maand", [Column("month", "Maand", "date"), Column("clients", "Cliënten", "int"),
                                             Column("residential_clients", "Waarvan verblijf", "int")], res.active),
         Table(f"Herinstroom binnen {re['months']} maanden", [
@@ -58,7 +52,7 @@ def flows_cmd(
             Column("heavier_share_of_reentries", "Zwaarder (van herinstroom)", "pct"),
             Column("heavier_share_of_ended", "Zwaarder (van beëindigd)", "pct")], [re]),
     ]
-    obj = {"period": p.label, "municipality": gm, "rows": res.by_category, "residential": res.residential,
+    obj = {"period": p.label, "municipality": gm, "rows": res.by_category, "residential": res.residential, "by_referrer": res.by_referrer,
            "active_per_month": res.active, "reentry": re, "suppressed": res.suppressed}
     emit(fmt, tables, json_obj=obj, out=out, default_name=f"stromen_{p.label}")
 

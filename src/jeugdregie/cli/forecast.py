@@ -273,14 +273,20 @@ def budget_show(municipality: MunicipalityOption = None, db: DbOption = None, fm
     from jeugdregie.analysis.budget import budget_register
 
     reg = with_db(db, lambda d: budget_register(d, municipality))
+    labels = {"budget": "Begroting", "realisation": "Realisatie"}
+    factsheet_cols = [Column("municipality", "Gemeente"), Column("budget_line", "Perceel")] + [
+        Column(c, f"{labels[c.rsplit('_', 1)[0]]} {c.rsplit('_', 1)[1]}", "cents") for c in reg["factsheet_columns"]]
     tables = [
+        Table("Factsheet", factsheet_cols, reg["factsheet"],
+              notes=["Regels met baten (macrobudget) of buiten het totaal tellen niet mee in de totalen."]),
+        Table("Totalen lasten en tekort", [Column("municipality", "Gemeente"), Column("year", "Jaar", "int"),
+                                           Column("kind", "Soort"), Column("expenses_cents", "Lasten", "cents"),
+                                           Column("available_cents", "Beschikbaar (baten)", "cents"),
+                                           Column("deficit_cents", "Tekort", "cents")], reg["balance"]),
         Table("Begrotingsregister", [Column("municipality", "Gemeente"), Column("year", "Jaar", "int"),
                                      Column("budget_line", "Perceel"), Column("kind", "Soort"),
-                                     Column("line_type", "Baten/lasten"), Column("amount_cents", "Bedrag", "cents")],
-              reg["rows"]),
-        Table("Totalen lasten", [Column("municipality", "Gemeente"), Column("year", "Jaar", "int"),
-                                 Column("kind", "Soort"), Column("amount_cents", "Totaal lasten", "cents")],
-              reg["totals"]),
+                                     Column("line_type", "Baten/lasten"), Column("amount_cents", "Bedrag", "cents"),
+                                     Column("note", "Toelichting")], reg["rows"]),
     ]
     emit(fmt, tables, json_obj=reg, out=out, default_name="begroting")
 
@@ -405,7 +411,13 @@ def lag(
         Column("calendar_year", "Kalenderjaar", "int"), Column("declared_cents", "Netto gedeclareerd", "cents"),
         Column("earlier_years_cents", "Waarvan eerdere zorgjaren", "cents"),
         Column("earlier_years_share", "Aandeel", "pct")], res["earlier_years"])
-    emit(fmt, [profile, earlier], json_obj=res, out=out, default_name="vertraging")
+    outstanding = Table("Nog te declareren per zorgjaar", [
+        Column("year", "Zorgjaar", "int"), Column("declared_cents", "Gedeclareerd", "cents"),
+        Column("ibnr_cents", "Verwacht nog te declareren", "cents"), Column("low_80", "80%-interval laag", "cents"),
+        Column("high_80", "80%-interval hoog", "cents"), Column("share_declared", "Aandeel gedeclareerd", "pct")],
+        [{**r, "low_80": r["interval_80_cents"][0], "high_80": r["interval_80_cents"][1]}
+         for r in res["outstanding_by_service_year"]])
+    emit(fmt, [profile, earlier, outstanding], json_obj=res, out=out, default_name="vertraging")
     if chart and chart_fmt:
         from jeugdregie.report.forecast_charts import lag_profiles
 

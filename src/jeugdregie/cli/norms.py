@@ -12,8 +12,7 @@ from jeugdregie.analysis.access import norms as norms_analysis
 from jeugdregie.cli._access import (
     MunicipalityOption,
     PeriodOption,
-    municipality_or_exit,
-    period_or_exit,
+    run_on_store,
     scope_label,
     suppression_note,
 )
@@ -106,13 +105,7 @@ def _as_norms(rows: list[dict]) -> list[norms_analysis.Norm]:  # type: ignore[ty
 def check_cmd(period: PeriodOption = None, municipality: MunicipalityOption = None, db: DbOption = None,
               fmt: FormatOption = Format.table, out: OutOption = None) -> None:
     """Verzoeken (315, verzoekdatum in de periode) en toewijzingen (301, start in de periode) toetsen aan de norm."""
-    p = period_or_exit(period)
-    gm = municipality_or_exit(municipality)
-    database = open_db(db)
-    try:
-        res = norms_analysis.check(database, p, gm)
-    finally:
-        database.close()
+    p, gm, res = run_on_store(norms_analysis.check, period, municipality, db)
     notes = suppression_note(res.suppressed)
     if res.norms == 0:
         notes.append("Er zijn geen normen ingelezen: gebruik 'jeugdregie norms import BESTAND'.")

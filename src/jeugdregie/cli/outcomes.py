@@ -8,12 +8,11 @@ from jeugdregie.analysis.access import outcomes as outcomes_analysis
 from jeugdregie.cli._access import (
     MunicipalityOption,
     PeriodOption,
-    municipality_or_exit,
-    period_or_exit,
+    run_on_store,
     scope_label,
     suppression_note,
 )
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption
 from jeugdregie.cli.output import Column, Table, emit
 
 COLS = [Column("clients", "Cliënten", "int"), Column("ended", "Beëindigd", "int"),
@@ -27,13 +26,7 @@ COLS = [Column("clients", "Cliënten", "int"), Column("ended", "Beëindigd", "in
 def outcomes_cmd(period: PeriodOption = None, municipality: MunicipalityOption = None, db: DbOption = None,
                  fmt: FormatOption = Format.table, out: OutOption = None) -> None:
     """Uitkomsten: beëindiging volgens plan en uitval (JZ588) per aanbieder en product; duur tegen de norm."""
-    p = period_or_exit(period)
-    gm = municipality_or_exit(municipality)
-    database = open_db(db)
-    try:
-        res = outcomes_analysis.outcomes(database, p, gm)
-    finally:
-        database.close()
+    p, gm, res = run_on_store(outcomes_analysis.outcomes, period, municipality, db)
     prov = Column("provider_agb", "Aanbieder (AGB)")
     prod = Column("product", "Product")
     tables = [

@@ -8,17 +8,17 @@ from typing import Annotated
 
 import typer
 
+from jeugdregie.analysis.access import contracts
 from jeugdregie.analysis.access import referrals as referrals_analysis
 from jeugdregie.analysis.access import rules as rulefiles
 from jeugdregie.cli._access import (
     MunicipalityOption,
     PeriodOption,
-    municipality_or_exit,
-    period_or_exit,
+    run_on_store,
     scope_label,
     suppression_note,
 )
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption
 from jeugdregie.cli.output import Column, Table, emit
 
 BASE = [Column("new_assignments", "Nieuwe toewijzingen", "int"), Column("clients", "Cliënten", "int"),
@@ -31,25 +31,22 @@ def referrals_cmd(
     period: PeriodOption = None, municipality: MunicipalityOption = None,
     segment: Annotated[Path | None, typer.Option("--segment", help="YAML met het complexe segment en doelband")] = None,
     contracted: Annotated[Path | None, typer.Option(
-        "--gecontracteerd", "--contracted", help="Bestand met gecontracteerde AGB-codes (één per regel)")] = None,
+        "--gecontracteerd", "--contracted",
+        help="Contractenlijst (gemeente,agb,product_category,product_code,valid_from,valid_to) of AGB-codes")] = None,
     db: DbOption = None, fmt: FormatOption = Format.table, out: OutOption = None,
 ) -> None:
     """Verwijzingen: wie verwijst waarheen, tegen welke kosten; trend per halfjaar; complex segment."""
-    p = period_or_exit(period)
-    gm = municipality_or_exit(municipality)
     try:
         seg = rulefiles.load("complex_segment", segment)
     except rulefiles.RuleError as exc:
         raise typer.BadParameter(str(exc), param_hint="--segment") from None
     agbs = None
     if contracted is not None:
-        agbs = {line.strip().split(";")[0].split(",")[0] for line in contracted.read_text(encoding="utf-8-sig")
-                .splitlines() if line.strip() and line.strip()[0].isdigit()}
-    database = open_db(db)
-    try:
-        res = referrals_analysis.referrals(database, p, gm, seg, agbs)
-    finally:
-        database.close()
+        try:
+            agbs = contracts.read_file(contracted)
+        except (OSError, contracts.ContractFileError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--gecontracteerd") from None
+    p, gm, res = run_on_store(referrals_analysis.referrals, period, municipality, db, seg, agbs)
     ref = Column("referrer_label", "Verwijzer")
     cs = res.complex_segment
     tables = [

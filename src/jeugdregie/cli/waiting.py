@@ -8,12 +8,11 @@ from jeugdregie.analysis.access import waiting as waiting_analysis
 from jeugdregie.cli._access import (
     MunicipalityOption,
     PeriodOption,
-    municipality_or_exit,
-    period_or_exit,
+    run_on_store,
     scope_label,
     suppression_note,
 )
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption
 from jeugdregie.cli.output import Column, Table, emit
 
 LEG = Column("leg_label", "Stap")
@@ -27,13 +26,7 @@ LEG_LABELS = {"verzoek_toewijzing": "Verzoek → toewijzing (315→301)",
 def waiting_cmd(period: PeriodOption = None, municipality: MunicipalityOption = None, db: DbOption = None,
                 fmt: FormatOption = Format.table, out: OutOption = None) -> None:
     """Doorlooptijden (dagen) als verdeling per aanbieder en categorie."""
-    p = period_or_exit(period)
-    gm = municipality_or_exit(municipality)
-    database = open_db(db)
-    try:
-        res = waiting_analysis.waiting(database, p, gm)
-    finally:
-        database.close()
+    p, gm, res = run_on_store(waiting_analysis.waiting, period, municipality, db)
     for rows in (res.overall, res.by_category, res.by_provider, res.by_provider_category):
         for r in rows:
             r["leg_label"] = LEG_LABELS[r["leg"]]

@@ -2,8 +2,9 @@
 
 Layout: ``OUT/ijw/<gemeentecode>/<year of Dagtekening>/<MSGTYPE>.zip``, one member per message
 (``<MSGTYPE>_<Identificatie>.xml``); ``OUT/ground_truth.json``; ``OUT/ground_truth_bsn_index.json``
-(client_ref -> synthetic BSN); ``OUT/contracts.csv``; ``OUT/population.csv`` (residents per municipality, year and
-age band, for ``jeugdregie population import``). Same options => byte-identical files.
+(client_ref -> synthetic BSN); ``OUT/ground_truth_care.json`` (per assignment: assigned and actual care
+period, for the access analyses); ``OUT/contracts.csv``; ``OUT/population.csv`` (residents per municipality,
+year and age band, for ``jeugdregie population import``). Same options => byte-identical files.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from jeugdregie.synth.declare import Declarer, tariff
 from jeugdregie.synth.model import Message, World
 from jeugdregie.synth.population import residents_0_22, write_population
 from jeugdregie.synth.simulate import Simulator
-from jeugdregie.synth.truth import compute
+from jeugdregie.synth.truth import care_records, compute
 from jeugdregie.synth.xmlbuild import build
 
 #: fixed timestamp for zip members so archives are byte-identical between runs
@@ -124,6 +125,8 @@ def generate(opts: SynthOptions, progress: Progress | None = None) -> Result:
                            "products": list(p.products)} for p in sorted(providers, key=lambda p: p.agb)]
     (out / "ground_truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False, sort_keys=False) + "\n",
                                            encoding="utf-8")
+    care = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in care_records(world, opts))
+    (out / "ground_truth_care.json").write_text(f"[\n{care}\n]\n", encoding="utf-8")
     index = {c.ref: c.bsn for c in world.clients}
     buf = io.StringIO()
     json.dump(index, buf, indent=0)

@@ -19,6 +19,7 @@ class Client:
     gender: str  # COD046: 1 man, 2 vrouw
     person: Person
     gemeente: str
+    residence: str | None = None  # municipality of the PC4 when it is not the paying gemeente (moved)
 
 
 @dataclass(slots=True)
@@ -152,4 +153,6 @@ class World:
     reentries: list[dict[str, object]] = field(default_factory=list)
     lead_request_assign: list[tuple[str, str, int]] = field(default_factory=list)  # (agb, cat, days)
     lead_assign_start: list[tuple[str, str, int]] = field(default_factory=list)
+    #: request -> assignment per requested product (one JW315 can ask for several products)
+    lead_request_assign_products: list[tuple[str, str, int]] = field(default_factory=list)
     anomalies: list[dict[str, object]] = field(default_factory=list)

@@ -27,6 +27,9 @@ REFERRERS = (("01", 40), ("02", 30), ("03", 8), ("05", 9), ("06", 5), ("04", 5),
 END_REASONS = (("31", 72), ("32", 7), ("33", 3), ("34", 8), ("35", 4), ("38", 5), ("39", 1))
 AGE_WEIGHTS = (3, 3, 3, 4, 5, 6, 7, 8, 10, 8, 7, 7, 7, 7, 8, 8, 9, 10, 8, 4, 3, 2, 2, 1)  # ages 0..23
 REENTRY_SHARE = 0.20
+#: share of new clients whose PC4 lies in another municipality of the region than the paying one (moved,
+#: woonplaatsbeginsel signal); drawn from a separate random stream so the rest of the region is unchanged
+MOVED_SHARE = 0.03
 #: ~ (1 + mean duration in years) x (1 + re-entries): annual unique clients per yearly new client
 CLIENTS_PER_NEW = 1.75
 
@@ -55,6 +58,7 @@ class Simulator:
         self.target = client_targets(opts, municipalities)
         self.new_per_month = {k: v / 12 / CLIENTS_PER_NEW for k, v in self.target.items()}
         self._small_weight: dict[str, float] = {}
+        self.rng_moves = random.Random(f"verhuisd-{opts.seed}")
 
     # ---- helpers -------------------------------------------------------------------------------
     def next_id(self, kind: str) -> int:
@@ -101,6 +105,11 @@ class Simulator:
         m = self.muni[gemeente]
         person = make_person(rng, gender, m.pc4, m.pc4_weights, m.name.replace("'s-Gravenhage", "Den Haag"))
         c = Client(idx, f"C{idx + 1:07d}", self.bsn.next(), birth, gender, person, gemeente)
+        others = [o for o in self.munis if o.code != gemeente]
+        if others and self.rng_moves.random() < MOVED_SHARE:
+            o = self.rng_moves.choice(others)
+            person.postcode = f"{self.rng_moves.choice(o.pc4)}{person.postcode[4:]}"
+            c.residence = o.code
         self.world.clients.append(c)
         return c
 
@@ -272,6 +281,9 @@ class Simulator:
             a.stop_reason = reason
         self.change_request(ep, provider, tijd)
         self.emit_workflow(ep, provider)
+        if prev is not None:
+            started = [a.start for a in ep.assignments if a.start_written and a.start is not None]
+            self.world.reentries[-1]["new_start"] = min(started).isoformat() if started else None
         # lead-time records (only when both messages are written)
         return ep
 
@@ -336,6 +348,8 @@ class Simulator:
         self.add_message("JW301", g, assign_date, g, agb, ("tw", ep, [self.tw_state(a, 0, True) for a in base]))
         if ep.request_date is not None and assign_date <= self.o.extract_date:
             self.world.lead_request_assign.append((agb, base[0].category, (assign_date - ep.request_date).days))
+            self.world.lead_request_assign_products.extend(
+                (agb, a.category, (assign_date - ep.request_date).days) for a in base)
         # starts grouped by date
         by_start: dict[date, list[Assignment]] = {}
         for a in ep.assignments:

@@ -111,9 +111,11 @@ def compute(world: World, opts: SynthOptions, message_counts: dict[str, int]) ->
         "lead_times": {
             "request_to_assignment": _lead(world.lead_request_assign),
             "assignment_to_start": _lead(world.lead_assign_start),
+            "request_to_assignment_per_product": _lead(world.lead_request_assign_products),
             "definition": "request_to_assignment: JW315 Dagtekening -> JW301 Toewijzingsdatum (first version, "
                           "same ReferentieAanbieder); assignment_to_start: JW301 Toewijzingsdatum (first "
-                          "version) -> JW305 Begindatum; only pairs whose both messages were written",
+                          "version) -> JW305 Begindatum; only pairs whose both messages were written; "
+                          "request_to_assignment_per_product: the same per requested product (aanvraag)",
         },
         "referrers": _referrers(world),
         "end_reasons": _end_reasons(world),
@@ -121,6 +123,7 @@ def compute(world: World, opts: SynthOptions, message_counts: dict[str, int]) ->
         "turning_18": _turning_18(world, opts),
         "young_adults": _young_adults(world, opts),
         "reentries": world.reentries,
+        "residence_mismatch": _residence(world, opts),
         "anomalies": world.anomalies,
         "client_ref": "C + 7-digit serial in order of first appearance; ground_truth_bsn_index.json maps it "
                       "to the synthetic BSN (pseudonymise it with the HMAC key to join with the store)",
@@ -141,9 +144,11 @@ def _end_reasons(world: World) -> dict[str, int]:
 def _wlz(world: World, opts: SynthOptions) -> list[dict[str, Any]]:
     """Clients with products of >= 2 Wlz-border groups at the same time (seed 001 combination)."""
     cost: Counter[int] = Counter()
+    by_year: dict[int, Counter[int]] = defaultdict(Counter)
     for ln in world.lines:
         if ln.code in WLZ_BORDER_CODES and ln.rejected is None and ln.written:
             cost[ln.client.idx] += ln.signed
+            by_year[ln.client.idx][ln.year] += ln.signed
     out = []
     for ep in world.episodes:
         started = [a for a in ep.assignments if a.code in WLZ_BORDER_CODES and a.start_written]
@@ -160,6 +165,8 @@ def _wlz(world: World, opts: SynthOptions) -> list[dict[str, Any]]:
             "birth_date": ep.client.birth.isoformat(),
             "turns_8": birthday(ep.client.birth, 8).isoformat(),
             "declared_granted_cents_border_products": cost[ep.client.idx],
+            "declared_granted_cents_border_products_by_year": {
+                str(y): v for y, v in sorted(by_year[ep.client.idx].items())},
             "designed": ep.wlz_like,
         })
     return out
@@ -184,6 +191,51 @@ def _turning_18(world: World, opts: SynthOptions) -> list[dict[str, Any]]:
                     "turns_18": b18.isoformat(), "products": sorted(a.code for a in active),
                     "continues_after_18": continues})
     return out
+
+
+def care_records(world: World, opts: SynthOptions) -> list[dict[str, Any]]:
+    """One record per assignment whose first JW301 was written, as the store should see it: the assigned
+    period of the latest written version and the actual start/stop when their JW305/JW307 were written.
+    Written to ``ground_truth_care.json`` (the truth for flows, signal lists and re-entry)."""
+    last = min(opts.extract_date, date(opts.last_year, 12, 31))
+    out = []
+    for ep in world.episodes:
+        c = ep.client
+        for a in ep.assignments:
+            written = [v for v in a.versions if v.toewijzingsdatum <= last]
+            if not written:
+                continue
+            out.append({
+                "client_ref": c.ref, "municipality": ep.gemeente, "provider_agb": ep.agb, "nummer": a.nummer,
+                "product_code": None if a.aspecifiek else a.code, "product_category": a.category,
+                "birth_date": c.birth.isoformat(), "pc4": c.person.pc4, "residence_municipality": c.residence,
+                "referrer": ep.referrer, "request_date": ep.request_date.isoformat() if ep.request_date else None,
+                "answers": {"VOT": "JW315", "VOW": "JW317"}.get((a.referentie or "")[:3]),
+                "first_assigned": a.versions[0].toewijzingsdatum.isoformat(),
+                "assigned_start": a.ingang.isoformat(), "assigned_end": written[-1].einddatum.isoformat(),
+                "start": a.start.isoformat() if a.start_written and a.start else None,
+                "stop": a.stop.isoformat() if a.stop_written and a.stop else None,
+                "stop_reason": a.stop_reason if a.stop_written else None,
+                "episode": ep.idx, "reentry_of": ep.reentry_of, "wlz_like": ep.wlz_like,
+            })
+    return out
+
+
+def _residence(world: World, opts: SynthOptions) -> list[dict[str, Any]]:
+    """Clients whose PC4 lies in another municipality than the one paying their (written) assignments."""
+    out: dict[int, dict[str, Any]] = {}
+    for ep in world.episodes:
+        c = ep.client
+        if c.residence is None:
+            continue
+        written = [a for a in ep.assignments if a.versions[0].toewijzingsdatum <= min(opts.extract_date,
+                                                                                      date(opts.last_year, 12, 31))]
+        if not written:
+            continue
+        row = out.setdefault(c.idx, {"client_ref": c.ref, "municipality": ep.gemeente, "pc4": c.person.pc4,
+                                     "residence_municipality": c.residence, "assignments": []})
+        row["assignments"] += [{"start": a.ingang.isoformat(), "end": a.einddatum.isoformat()} for a in written]
+    return [out[k] for k in sorted(out)]
 
 
 def _young_adults(world: World, opts: SynthOptions) -> list[dict[str, Any]]:

@@ -2,8 +2,11 @@
 
 Assignments are the current 301 version (view ``assignment``) without deleted ones, enriched with the
 first version's decision moment and ReferentieAanbieder (the 315 it answered) and, through that, the
-referrer type (COD327) and Raamcontract (COD260) of the request. Declared cost counts signed amounts of
-lines that were not rejected by a 325 (pending and granted lines).
+referrer type (COD327) and Raamcontract (COD260) of the request, and with the actual care period from
+the start and stop messages: ``care_start`` = earliest 305 Begindatum, ``care_end`` = latest 307
+Einddatum (temporary stops, JZ588 20, excluded) for the ToewijzingNummer. ``care_period`` uses these
+where present and falls back to the assigned dates. Declared cost counts signed amounts of lines that
+were not rejected by a 325 (pending and granted lines).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from jeugdregie.store import Database
 
 #: referrer code used for assignments that answer no 315 (the municipality assigned directly)
 NO_REQUEST = "zonder_315"
+#: referrer code for assignments answering a provider's change request (317) instead of a 315
+CHANGE_REQUEST = "wijziging_317"
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,26 @@ class Assignment:
     referrer_type: str
     raamcontract: str | None
     request_date: date | None
+    care_start: date | None = None
+    care_end: date | None = None
 
     @property
     def product(self) -> str:
         return self.code or self.category or ""
+
+    @property
+    def care_period(self) -> tuple[date, date | None]:
+        """When care actually ran: first 305 start .. last 307 end, else the assigned dates."""
+        start = self.care_start or self.start
+        end = self.care_end if self.care_end is not None else self.end
+        if end is not None and end < start:
+            end = start
+        return start, end
+
+    def runs_in(self, start: date, end: date) -> bool:
+        """Care of this assignment (``care_period``) runs somewhere in the closed interval [start, end]."""
+        s, e = self.care_period
+        return s <= end and (e is None or e >= start)
 
 
 def _d(v: Any) -> date | None:
@@ -68,13 +89,28 @@ WITH first_version AS (
         FROM assignment_version
     ) v
     WHERE rn = 1
+),
+started AS (
+    SELECT municipality, toewijzing_nummer, MIN(start_date) AS care_start
+    FROM care_start WHERE toewijzing_nummer IS NOT NULL GROUP BY municipality, toewijzing_nummer
+),
+stopped AS (
+    SELECT municipality, toewijzing_nummer, MAX(end_date) AS care_end
+    FROM care_stop WHERE toewijzing_nummer IS NOT NULL AND end_reason <> '20'
+    GROUP BY municipality, toewijzing_nummer
 )
 SELECT a.municipality, a.toewijzing_nummer, a.provider_agb, a.client_id, a.product_category,
        a.product_code, a.start_date, a.end_date, a.volume, a.unit, a.frequency, a.budget_cents,
        f.first_assigned_at, COALESCE(f.first_referentie, a.referentie_aanbieder) AS referentie,
-       r.referrer_type, r.raamcontract, r.request_date
+       COALESCE(r.referrer_type, CASE WHEN cr.referentie_aanbieder IS NOT NULL THEN '{change}' END)
+           AS referrer_type,
+       r.raamcontract, r.request_date, st.care_start, sp.care_end
 FROM assignment a
 JOIN first_version f ON f.municipality = a.municipality AND f.toewijzing_nummer = a.toewijzing_nummer
+LEFT JOIN change_request cr ON cr.provider_agb = a.provider_agb AND cr.municipality = a.municipality
+     AND cr.referentie_aanbieder = COALESCE(f.first_referentie, a.referentie_aanbieder)
+LEFT JOIN started st ON st.municipality = a.municipality AND st.toewijzing_nummer = a.toewijzing_nummer
+LEFT JOIN stopped sp ON sp.municipality = a.municipality AND sp.toewijzing_nummer = a.toewijzing_nummer
 LEFT JOIN request r ON r.provider_agb = a.provider_agb AND r.municipality = a.municipality
      AND r.referentie_aanbieder = COALESCE(f.first_referentie, a.referentie_aanbieder)
 WHERE NOT COALESCE(a.is_deleted, FALSE) {extra}
@@ -92,7 +128,7 @@ def load_assignments(db: Database, municipality: str | None = None,
         conds.append("a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)")
         params += [overlapping[1], overlapping[0]]
     extra = "".join(f" AND {c}" for c in conds)
-    rows = db.query(ASSIGNMENT_SQL.format(extra=extra), params)
+    rows = db.query(ASSIGNMENT_SQL.format(extra=extra, change=CHANGE_REQUEST), params)
     out = []
     for r in rows:
         out.append(Assignment(
@@ -105,6 +141,7 @@ def load_assignments(db: Database, municipality: str | None = None,
             budget_cents=None if r["budget_cents"] is None else int(r["budget_cents"]),
             referentie=r["referentie"], referrer_type=r["referrer_type"] or NO_REQUEST,
             raamcontract=r["raamcontract"], request_date=r["request_date"],
+            care_start=r["care_start"], care_end=r["care_end"],
         ))
     return out
 
@@ -127,7 +164,7 @@ def declared_cost(db: Database, municipality: str | None, start: date, end: date
                   ) -> list[dict[str, Any]]:
     """Σ signed amount (cents) of non-rejected declaration lines with service month in [start, end]."""
     allowed = {"client_id", "product_category", "product_code", "provider_agb", "toewijzing_nummer",
-               "municipality", "service_month"}
+               "municipality", "service_month", "period_start", "period_end"}
     cols = [g for g in group if g in allowed]
     if len(cols) != len(group):
         raise ValueError(f"unsupported grouping {group}")

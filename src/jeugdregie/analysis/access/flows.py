@@ -1,5 +1,8 @@
 """In-, through- and outflow of care, residential care on its own, active clients per month, re-entry.
 
+Care periods: every assignment counts from its actual start (305) to its actual end (307), falling back
+to the assigned dates where a message is missing (``Assignment.care_period``).
+
 Episodes: a client's assignments in one group (a JZ020 category, or 'verblijf' = all residential
 categories together) are merged into episodes when the next starts at most ``aansluiting_dagen`` days
 after the latest end so far. For a period:
@@ -14,6 +17,9 @@ after the latest end so far. For a period:
     eind      episodes active after the last day
 
 Identity: eind = begin + instroom + door_in - door_uit - uitstroom (tested).
+
+Per access partner (C104): the same table with the referrer type of the assignments as group: new youths
+(instroom), continuing (begin/eind), stepping to care via another route (door_uit) and closures (uitstroom).
 
 Re-entry: client-level care episodes (all groups) ending in the period; re-entry when the client starts a
 new episode within ``herinstroom_maanden`` months after the end; *heavier* when the new episode's highest
@@ -31,6 +37,7 @@ from typing import Any
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access import data
+from jeugdregie.analysis.access.norms import referrer_label
 from jeugdregie.analysis.calendar import add_months, month_end
 from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import RESIDENTIAL_CATEGORIES, label
@@ -63,21 +70,17 @@ def episodes(assigns: Sequence[data.Assignment], groupf: Callable[[data.Assignme
             by[(a.client_id, g)].append(a)
     out: list[Episode] = []
     for (cid, g), al in sorted(by.items()):
-        al.sort(key=lambda a: (a.start, a.toewijzing_nummer))
+        al.sort(key=lambda a: (a.care_period[0], a.toewijzing_nummer))
         cur: Episode | None = None
         for a in al:
-            if cur is not None and (cur.end is None or a.start <= cur.end + timedelta(days=gap_days)):
-                cur.end = _later(cur.end, a.end)
+            start, end = a.care_period
+            if cur is not None and (cur.end is None or start <= cur.end + timedelta(days=gap_days)):
+                cur.end = _later(cur.end, end)
                 cur.assignments.append(a)
             else:
-                cur = Episode(cid, g, a.start, a.end, [a])
+                cur = Episode(cid, g, start, end, [a])
                 out.append(cur)
     return out
-
-
-def _covers(a: data.Assignment, start: date, end: date) -> bool:
-    """Assignment active somewhere in [start, end]."""
-    return a.start <= end and (a.end is None or a.end >= start)
 
 
 def flow_table(assigns: Sequence[data.Assignment], period: ServicePeriod,
@@ -96,19 +99,21 @@ def flow_table(assigns: Sequence[data.Assignment], period: ServicePeriod,
         if e.start < period.start and (e.end is None or e.end >= period.start):
             r["begin"] += 1
         if period.contains(e.start):
-            before = [a for a in others if a.start < e.start and _covers(a, e.start - gap, e.start - timedelta(days=1))]
+            before = [a for a in others
+                      if a.care_period[0] < e.start and a.runs_in(e.start - gap, e.start - timedelta(days=1))]
             r["door_in" if before else "instroom"] += 1
         if e.end is not None and period.contains(e.end):
-            after = [a for a in others if _covers(a, e.end + timedelta(days=1), e.end + gap)
-                     and (a.end is None or a.end > e.end)]
+            after = [a for a in others if a.runs_in(e.end + timedelta(days=1), e.end + gap)
+                     and (a.care_period[1] is None or a.care_period[1] > e.end)]
             r["door_uit" if after else "uitstroom"] += 1
             r["_los"].append((e.end - e.start).days + 1)
         if e.start <= period.last and (e.end is None or e.end > period.last):
             r["eind"] += 1
         seen: list[tuple[str | None, str]] = []
-        for a in sorted(e.assignments, key=lambda a: (a.start, a.toewijzing_nummer)):
+        for a in sorted(e.assignments, key=lambda a: (a.care_period[0], a.toewijzing_nummer)):
             key = (a.code, a.provider)
-            if seen and period.contains(a.start) and key not in seen and a.start > e.start:
+            a_start = a.care_period[0]
+            if seen and period.contains(a_start) and key not in seen and a_start > e.start:
                 r["wissel"] += 1
             seen.append(key)
     out = []
@@ -124,7 +129,7 @@ def active_per_month(assigns: Sequence[data.Assignment], period: ServicePeriod) 
     rows = []
     for m in period.month_starts():
         me = month_end(m)
-        act = [a for a in assigns if _covers(a, m, me)]
+        act = [a for a in assigns if a.runs_in(m, me)]
         rows.append({"month": m, "clients": len({a.client_id for a in act}),
                      "residential_clients": len({a.client_id for a in act
                                                  if (a.category or "") in RESIDENTIAL_CATEGORIES})})
@@ -182,6 +187,8 @@ class FlowReport:
     reentry: dict[str, Any]
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)
+    #: per access partner (referrer type of the assignments): new, continuing, step to other care, closed
+    by_referrer: list[dict[str, Any]] = field(default_factory=list)
 
 
 def flows(db: Database, period: ServicePeriod, municipality: str | None = None,
@@ -209,6 +216,10 @@ def flows(db: Database, period: ServicePeriod, municipality: str | None = None,
     deps = {"uitstroom": ["median_days_ended"]}
     s1 = smallcells.suppress_cells(by_cat, keys, deps, linked=True)
     s2 = smallcells.suppress_cells(resid + resid_cat, keys, deps, linked=True)
+    by_ref = flow_table(assigns, period, lambda a: a.referrer_type, gap)
+    for r in by_ref:
+        r["label"] = referrer_label(r["group"])
+    s4 = smallcells.suppress_cells(by_ref, keys, deps, linked=True)
     act = active_per_month(assigns, period)
     s3 = smallcells.suppress_cells(act, ["clients", "residential_clients"])
     re = reentry(assigns, period, rules, horizon)
@@ -222,5 +233,5 @@ def flows(db: Database, period: ServicePeriod, municipality: str | None = None,
         notes.append(f"Herinstroom: nog geen {months} maanden gegevens na het einde van de periode "
                      f"(gegevens tot {horizon}); het aandeel kan nog stijgen.")
     return FlowReport(period, municipality, s1.rows, s2.rows, s3.rows, re_s2.rows[0],
-                      s1.suppressed + s2.suppressed + s3.suppressed + re_s.suppressed + re_s2.suppressed,
-                      notes)
+                      s1.suppressed + s2.suppressed + s3.suppressed + s4.suppressed + re_s.suppressed
+                      + re_s2.suppressed, notes, s4.rows)

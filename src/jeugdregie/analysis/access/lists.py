@@ -76,8 +76,8 @@ def wlz(db: Database, municipality: str, period: ServicePeriod, rules: dict[str,
 
     window_start = min(period.start, add_months(peil, -back))
     window_end = max(period.last, peil)
-    border = [a for a in data.load_assignments(db, municipality, (window_start, window_end))
-              if (a.code or "").upper() in groups]
+    border = [a for a in data.load_assignments(db, municipality)
+              if (a.code or "").upper() in groups and a.runs_in(window_start, window_end)]
 
     by_client: dict[str, list[data.Assignment]] = defaultdict(list)
     for a in border:
@@ -93,11 +93,10 @@ def wlz(db: Database, municipality: str, period: ServicePeriod, rules: dict[str,
     months_all = period.month_starts()
     for cid, assigns in sorted(by_client.items()):
         reasons, signals = [], []
-        in_period = [a for a in assigns if period.overlaps(a.start, a.end)]
+        in_period = [a for a in assigns if period.overlaps(*a.care_period)]
         grp = {groups[(a.code or "").upper()] for a in in_period}
         codes = {(a.code or "").upper() for a in in_period}
-        months = sum(1 for m in months_all
-                     if any(a.start <= month_end(m) and (a.end is None or a.end >= m) for a in in_period))
+        months = sum(1 for m in months_all if any(a.runs_in(m, month_end(m)) for a in in_period))
         c = cost.get(cid, 0)
         if len(grp) >= min_groups and months >= min_months and c >= min_cost and in_period:
             signals.append("combinatie")
@@ -108,7 +107,7 @@ def wlz(db: Database, municipality: str, period: ServicePeriod, rules: dict[str,
         birth = (people.get(cid) or {}).get("birth_date")
         if birth is not None:
             bday = birthday(birth, check_age)
-            recent = [a for a in assigns if a.start <= peil and (a.end is None or a.end >= add_months(peil, -back))]
+            recent = [a for a in assigns if a.runs_in(add_months(peil, -back), peil)]
             if peil < bday <= add_months(peil, horizon) and recent:
                 signals.append(f"leeftijd_{check_age}")
                 rc = {(a.code or "").upper() for a in recent}
@@ -140,13 +139,13 @@ def adulthood(db: Database, municipality: str, period: ServicePeriod, rules: dic
     max_age = int(ext.get("max_leeftijd", 22))
     min_cost = _cents(ext.get("min_kosten_eur", 1))
 
-    active = [a for a in data.load_assignments(db, municipality, (peil, peil))]
+    active = [a for a in data.load_assignments(db, municipality) if a.runs_in(peil, peil)]
     by_client: dict[str, list[data.Assignment]] = defaultdict(list)
     for a in active:
         by_client[a.client_id].append(a)
 
     cost_rows = data.declared_cost(db, municipality, period.start, period.last,
-                                   ("client_id", "service_month", "product_code"))
+                                   ("client_id", "period_start", "period_end", "product_code"))
     people = data.clients(db)
     rows: dict[str, dict[str, Any]] = {}
 
@@ -168,9 +167,9 @@ def adulthood(db: Database, municipality: str, period: ServicePeriod, rules: dic
         birth = (people.get(r["client_id"]) or {}).get("birth_date")
         if birth is None:
             continue
-        m = r["service_month"]
-        # the month counts when the client is min_age at its end and at most max_age at its start
-        if age_on(birth, month_end(m)) >= min_age and age_on(birth, m) <= max_age:
+        # a declared prestatie counts when care ran on or after the 18th birthday (its end) and before the
+        # 23rd (its start); the whole line counts, declarations cannot be split by day
+        if age_on(birth, r["period_end"]) >= min_age and age_on(birth, r["period_start"]) <= max_age:
             ext_cost[r["client_id"]] += r["cost_cents"]
             ext_codes[r["client_id"]].add(r["product_code"])
     for cid, c in ext_cost.items():

@@ -519,6 +519,8 @@ class NormCheck:
 def referrer_label(code: str | None) -> str:
     if code == data.NO_REQUEST:
         return "Toewijzing zonder verzoek (gemeente)"
+    if code == data.CHANGE_REQUEST:
+        return "Wijzigingsverzoek aanbieder (317)"
     return label("verwijzer", code) or "onbekend"
 
 

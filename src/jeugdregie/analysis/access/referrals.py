@@ -5,8 +5,8 @@ client had the same product at the same provider ending at most ``verlenging_dag
 it is an extension). The referrer type (COD327) comes from the 315 the assignment answered; assignments
 without a 315 were issued by the municipality itself and form their own group (``zonder_315``).
 Cost is the declared (non-rejected) amount in the period on the referrer's assignments (all, not only
-new ones). National care: JZ020 category 55 (LTA). Non-contracted: the 315 says Raamcontract = 2 (nee),
-or, when a list of contracted AGB codes is given, the provider is not on it.
+new ones). National care: JZ020 category 55 (LTA). Non-contracted: see ``contracts`` (contract file, the
+store's contract list, else the 315's Raamcontract).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from typing import Any
 
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.access import data
+from jeugdregie.analysis.access.contracts import Contracts, non_contracted
+from jeugdregie.analysis.access.contracts import from_store as contracts_from_store
 from jeugdregie.analysis.access.norms import referrer_label
 from jeugdregie.analysis.service_periods import ServicePeriod
 from jeugdregie.ijw.codelists import label
@@ -64,7 +66,7 @@ def in_segment(a: data.Assignment, rules: dict[str, Any]) -> bool:
 
 
 def _agg(items: Sequence[data.Assignment], keyf: Any, cost: dict[tuple[str, int], int],
-         all_assigns: Sequence[data.Assignment], contracted: set[str] | None) -> list[dict[str, Any]]:
+         all_assigns: Sequence[data.Assignment], contracted: Contracts | None) -> list[dict[str, Any]]:
     groups: dict[Any, dict[str, Any]] = {}
     for a in items:
         g = groups.setdefault(keyf(a), {"new": 0, "clients": set(), "lta": 0, "noncontracted": 0,
@@ -72,7 +74,7 @@ def _agg(items: Sequence[data.Assignment], keyf: Any, cost: dict[tuple[str, int]
         g["new"] += 1
         g["clients"].add(a.client_id)
         g["lta"] += a.category == LTA_CATEGORY
-        nc = _non_contracted(a, contracted)
+        nc = non_contracted(a, contracted)
         if nc is not None:
             g["contract_known"] += 1
             g["noncontracted"] += nc
@@ -97,21 +99,15 @@ def _agg(items: Sequence[data.Assignment], keyf: Any, cost: dict[tuple[str, int]
     return out
 
 
-def _non_contracted(a: data.Assignment, contracted: set[str] | None) -> bool | None:
-    if contracted is not None:
-        return a.provider not in contracted
-    if a.raamcontract in {"1", "2"}:
-        return a.raamcontract == "2"
-    return None
-
-
 DEPENDENT = ["new_assignments", "lta_share", "non_contracted_share", "cost_cents", "lta_cost_share",
              "share_of_new"]
 
 
 def referrals(db: Database, period: ServicePeriod, municipality: str | None = None,
               segment_rules: dict[str, Any] | None = None,
-              contracted: set[str] | None = None) -> ReferralReport:
+              contracted: Contracts | None = None) -> ReferralReport:
+    """``contracted``: a contract list (``contracts.read_file``); None uses the store's contract table when
+    there is one, else the 315's Raamcontract."""
     from jeugdregie.analysis.access import rules as rulefiles
 
     seg = segment_rules or rulefiles.load("complex_segment")
@@ -124,6 +120,8 @@ def referrals(db: Database, period: ServicePeriod, municipality: str | None = No
                                         ("municipality", "toewijzing_nummer"))}
     total_new = len(new)
     suppressed = 0
+    if contracted is None:
+        contracted = contracts_from_store(db)
 
     def finish(rows: list[dict[str, Any]], names: Sequence[str], group: Sequence[str] | None
                ) -> list[dict[str, Any]]:
@@ -182,5 +180,7 @@ def referrals(db: Database, period: ServicePeriod, municipality: str | None = No
     notes = [f"Nieuwe toewijzingen in {period.label}: {total_new} (verlengingen binnen {gap} dagen niet "
              f"meegeteld). Kosten = gedeclareerd in de periode op toewijzingen van de verwijzer."]
     if contracted is None:
-        notes.append("Niet-gecontracteerd volgens Raamcontract in het 315-bericht (geen contractenlijst opgegeven).")
+        notes.append("Niet-gecontracteerd volgens Raamcontract in het 315-bericht (geen contractenlijst).")
+    else:
+        notes.append(f"Niet-gecontracteerd volgens {contracted.source}; anders volgens Raamcontract in het 315-bericht.")
     return ReferralReport(period, municipality, by_ref, by_cat, by_prov, t.rows, complex_row, suppressed, notes)

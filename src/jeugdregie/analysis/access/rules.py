@@ -1,7 +1,9 @@
 """Rule files for the access analyses: YAML with documented defaults shipped in ``rules/``.
 
 ``load(name, path)`` reads the user's file when given, else the shipped default ``rules/<name>.yaml``.
-A user file only needs the keys it changes: it is merged over the default (nested mappings merged).
+A user file only needs the keys it changes: it is merged over the default (nested mappings of thresholds
+merged key by key). Mappings that define sets (``productgroepen`` in wlz.yaml, ``zwaarte`` in flows.yaml) are
+replaced as a whole, so a municipality can also drop a default group.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 import yaml
 
 NAMES = ("wlz", "adulthood", "residence", "complex_segment", "flows")
+#: keys whose mapping a user file replaces instead of merging
+REPLACED = frozenset({"productgroepen", "zwaarte"})
 
 
 class RuleError(ValueError):
@@ -26,7 +30,7 @@ def default_path(name: str) -> Path:
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in REPLACED:
             out[k] = _merge(out[k], v)
         else:
             out[k] = v

@@ -16,7 +16,6 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from jeugdregie.analysis import smallcells
@@ -63,30 +62,17 @@ def measure(db: Database, period: ServicePeriod, municipality: str | None = None
             req.open.append((r["provider_agb"], cat))
         else:
             req.samples.append((r["provider_agb"], cat, (a.first_assigned - r["request_date"]).days))
-    starts = _first_starts(db, municipality)
     start = Leg("toewijzing_start")
     for a in assigns:
         if not period.contains(a.first_assigned):
             continue
-        s = starts.get((a.municipality, a.toewijzing_nummer))
+        s = a.care_start
         cat = a.category or "?"
         if s is None:
             start.open.append((a.provider, cat))
         else:
             start.samples.append((a.provider, cat, (s - a.first_assigned).days))
     return req, start
-
-
-def _first_starts(db: Database, municipality: str | None) -> dict[tuple[str, int], date]:
-    params: list[Any] = []
-    w = ""
-    if municipality is not None:
-        w = " AND municipality = ?"
-        params.append(municipality)
-    sql = ("SELECT municipality, toewijzing_nummer, MIN(start_date) AS first_start FROM care_start "  # noqa: S608
-           f"WHERE toewijzing_nummer IS NOT NULL{w} GROUP BY municipality, toewijzing_nummer")
-    rows = db.query(sql, params)
-    return {(r["municipality"], int(r["toewijzing_nummer"])): r["first_start"] for r in rows}
 
 
 def leg_table(leg: Leg, keys: Sequence[str]) -> list[dict[str, Any]]:

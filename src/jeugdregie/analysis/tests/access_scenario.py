@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from jeugdregie.analysis.calendar import month_end
 from jeugdregie.store import Database
 
 
@@ -90,7 +91,7 @@ class Scenario:
             "period_end", "service_month", "volume", "unit", "tariff_cents", "amount_cents",
             "debit_credit", "signed_amount_cents", "signed_volume", "declaration_date"], [
             (provider, ref, "DN1", f"d{next(self._msg)}", municipality or self.gm, cid, nr, product[:2],
-             product, month, month, month, 1, "04", cents, cents, "D", cents, 1, month)])
+             product, month, month_end(month), month, 1, "04", cents, cents, "D", cents, 1, month)])
 
     def declare_months(self, cid: str, nr: int, product: str, first: date, n: int, cents: int,
                        **kw: Any) -> None:

@@ -79,6 +79,11 @@ def test_wlz_thresholds_come_from_the_rule_file(store: Database, tmp_path: Path)
                      "  horizon_maanden: 8\n", encoding="utf-8")
     res = lists.produce(store, "wlz", "0363", Y2023, rules_path=rules)
     assert {r["client_id"] for r in res.rows} == {"w_yes", "w_cheap", "w_short", "k8", "k8_late"}
+    # a municipality's own product groups replace the default ones (w_yes's groups are then one group)
+    own = tmp_path / "eigen.yaml"
+    own.write_text("productgroepen:\n  Dag: [41A03, 44C02]\n", encoding="utf-8")
+    res = lists.produce(store, "wlz", "0363", Y2023, rules_path=own)
+    assert "w_yes" not in {r["client_id"] for r in res.rows}
     bad = tmp_path / "bad.yaml"
     bad.write_text("- lijst\n", encoding="utf-8")
     with pytest.raises(RuleError):
@@ -146,3 +151,14 @@ def test_lists_require_a_municipality(store: Database) -> None:
     with pytest.raises(ValueError, match="verplicht"):
         lists.produce(store, "wlz", "", Y2023)
     assert store.query_value("SELECT count(*) FROM audit_log") == 0
+
+
+def test_shipped_pc4_table_covers_the_synthetic_region() -> None:
+    from jeugdregie.analysis.access import rules as rulefiles
+    from jeugdregie.synth.config import HAAGLANDEN
+
+    ranges = lists.read_pc4_map(rulefiles.resolve(rulefiles.load("residence"), "pc4_gemeente.csv"))
+    for m in HAAGLANDEN:
+        for pc4 in m.pc4:
+            hit = lists.lookup_pc4(ranges, str(pc4))
+            assert hit is not None and hit.municipality == m.code, (m.name, pc4)

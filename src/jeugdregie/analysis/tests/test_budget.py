@@ -84,3 +84,26 @@ def test_mapping_and_budget_in_forecast(any_db: Database, tmp_path: Path) -> Non
     assert set(rows) == {"Ambulant", "Verblijf specifiek"}  # the product row wins over its category row
     assert rows["Ambulant"]["declared_cents"] == 14000 and rows["Ambulant"]["budget_cents"] == 12000
     assert rows["Verblijf specifiek"]["declared_cents"] == 9000
+
+
+def test_factsheet_pivot_deficit_and_excel(any_db: Database, shared: Path, tmp_path: Path) -> None:
+    import_budget(any_db, shared / "seeds-data" / "rijswijk_factsheet_2015_2018.csv", municipality=RIJSWIJK)
+    reg = budget_register(any_db, RIJSWIJK)
+    bal = {(b["year"], b["kind"]): b for b in reg["balance"]}
+    # 2016 realisation: expenses 9,486,714 (lines in the total) against a macrobudget of 9,021,283.14
+    assert bal[(2016, "realisation")]["deficit_cents"] == 948671400 - 902128314
+    assert bal[(2016, "budget")]["available_cents"] == 852175200
+    line = next(p for p in reg["factsheet"] if p["budget_line"] == "Gecertificeerde Instellingen")
+    assert line["realisation_2015"] == 72214300 and line["budget_2018"] == 75811000
+    assert reg["factsheet_columns"][0] == "realisation_2015"
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["year", "municipality", "budget_line", "amount_eur"])
+    ws.append([2024, RIJSWIJK, "Ambulant", 1234.56])
+    ws.append([2024, RIJSWIJK, "Verblijf", "2.000,10"])
+    wb.save(tmp_path / "b.xlsx")
+    res = import_budget(any_db, tmp_path / "b.xlsx")
+    assert res.rows == 2 and budget_amounts(any_db, 2024, RIJSWIJK) == {"Ambulant": 123456, "Verblijf": 200010}

@@ -37,3 +37,13 @@ def test_by_provider(any_db: Database) -> None:
     assert rows["P2"]["within_12"] == pytest.approx(7300 / 9300)
     with pytest.raises(ValueError):
         lag_profile(any_db, date(2024, 6, 30), by="client")
+
+
+def test_outstanding_per_service_year(any_db: Database) -> None:
+    lagged_store(any_db)
+    res = lag_profile(any_db, date(2024, 6, 30), by="total")
+    rows = {r["year"]: r for r in res["outstanding_by_service_year"]}
+    assert set(rows) == {2020, 2021, 2022, 2023, 2024}
+    assert rows[2023]["declared_cents"] == 23000
+    assert rows[2023]["expected_final_cents"] == rows[2023]["declared_cents"] + rows[2023]["ibnr_cents"]
+    assert rows[2021]["declared_cents"] == 0 and rows[2021]["ibnr_cents"] == 0

@@ -238,16 +238,27 @@ def test_reproducible_bytes(tmp_path: Path, small_region: Path) -> None:
     assert digest(out) == digest(small_region)
 
 
-def test_pc4_inside_municipality(small_region: Path) -> None:
+def test_pc4_inside_municipality_except_the_moved_clients(small_region: Path, small_truth: dict[str, Any]) -> None:
+    """Every PC4 lies in the region; it lies outside the paying municipality exactly for the clients that
+    ground truth lists under residence_mismatch (woonplaatsbeginsel signal)."""
+    import json
+
     from jeugdregie.synth.config import HAAGLANDEN
 
     pc4s = {m.code: {str(p) for p in m.pc4} for m in HAAGLANDEN}
+    region = set().union(*pc4s.values())
     n = {"m": _ns("JW301"), "ijw": BASIS}
+    outside: set[str] = set()
     for _, data in iter_messages(small_region, "JW301"):
         root = etree.fromstring(data)
         gem = root.findtext("m:Header/m:Afzender", namespaces=n) or ""
         pc = root.findtext(".//m:Contactgegevens/m:Contact/m:Adres/ijw:Postcode", namespaces=n) or ""
-        assert len(pc) == 6 and pc[:4] in pc4s[gem]
+        assert len(pc) == 6 and pc[:4] in region
+        if pc[:4] not in pc4s[gem]:
+            outside.add(root.findtext(".//m:Client/m:Bsn", namespaces=n) or "")
+    bsn = json.loads((small_region / "ground_truth_bsn_index.json").read_text(encoding="utf-8"))
+    expected = {bsn[r["client_ref"]] for r in small_truth["residence_mismatch"]}
+    assert expected and outside == expected
 
 
 def test_extract_date_respected_when_earlier(tmp_path: Path) -> None:
