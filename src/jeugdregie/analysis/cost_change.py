@@ -13,6 +13,7 @@ Volume is the number of distinct clients in the whole selection.
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -35,8 +36,12 @@ BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": 
 UNIT_SQL = "CASE WHEN l.unit = '01' THEN '04' ELSE l.unit END"
 
 
-def line_filter(period: ServicePeriod, municipality: str | None, approved_only: bool) -> tuple[str, str, list[Any]]:
-    """FROM/JOIN and WHERE clauses (with params) selecting the declaration lines of one service period."""
+def line_filter(period: ServicePeriod, municipality: str | None, approved_only: bool,
+                as_of: date | None = None) -> tuple[str, str, list[Any]]:
+    """FROM/JOIN and WHERE clauses (with params) selecting the declaration lines of one service period.
+
+    ``as_of`` (peildatum) keeps only lines declared on or before that date, and with ``approved_only`` only
+    those granted by a 325 dated on or before it, so a published figure can be reproduced later."""
     joins = "FROM declaration_line l"
     where = "WHERE l.service_month >= ? AND l.service_month < ?"
     params: list[Any] = [period.start, period.end]
@@ -44,10 +49,39 @@ def line_filter(period: ServicePeriod, municipality: str | None, approved_only: 
         joins += (" JOIN declaration_line_status st ON st.provider_agb = l.provider_agb "
                   "AND st.referentie_nummer = l.referentie_nummer")
         where += " AND st.status = 'granted'"
+        if as_of is not None:
+            where += " AND st.response_date <= ?"
+            params.append(as_of)
+    if as_of is not None:
+        where += " AND l.declaration_date <= ?"
+        params.append(as_of)
     if municipality:
         where += " AND l.municipality = ?"
         params.append(municipality)
     return joins, where, params
+
+
+def data_notes(db: Database, as_of: date | None = None) -> tuple[date | None, list[str]]:
+    """The last declaration date in the store (up to ``as_of``) and the Dutch notes every cost figure carries:
+    the data cut-off, that later declarations can still change recent periods, and a synthetic-data warning."""
+    from jeugdregie.money import format_date
+    from jeugdregie.store.meta import is_synthetic
+
+    if as_of is None:
+        last = db.query_value("SELECT MAX(declaration_date) FROM declaration_line")
+    else:
+        last = db.query_value("SELECT MAX(declaration_date) FROM declaration_line WHERE declaration_date <= ?",
+                              [as_of])
+    last_date = last if isinstance(last, date) else None
+    notes = []
+    if as_of is not None:
+        notes.append(f"Peildatum {format_date(as_of)}: alleen declaraties (en 325-antwoorden) tot en met die datum.")
+    if last_date is not None:
+        notes.append(f"Stand van de gegevens: declaraties tot en met {format_date(last_date)}. Declaraties kunnen "
+                     "tot vijf jaar na de zorg binnenkomen; recente perioden kunnen nog stijgen.")
+    if is_synthetic(db):
+        notes.append("Let op: synthetische gegevens (demo), geen echte cliënten.")
+    return last_date, notes
 
 
 def _per_client_cte(by_sql: str, joins: str, where: str) -> str:
@@ -65,10 +99,10 @@ def _per_client_cte(by_sql: str, joins: str, where: str) -> str:
 
 
 def period_cells(db: Database, period: ServicePeriod, by: str = "category", municipality: str | None = None,
-                 approved_only: bool = False) -> dict[str, Any]:
+                 approved_only: bool = False, as_of: date | None = None) -> dict[str, Any]:
     """Cell figures, distinct clients per ``by`` group and in total, for one service period."""
     by_sql = BY_COLUMNS[by]
-    joins, where, params = line_filter(period, municipality, approved_only)
+    joins, where, params = line_filter(period, municipality, approved_only, as_of)
     cte = _per_client_cte(by_sql, joins, where)
     cells = db.query(
         cte + "SELECT grp, cat, code, unit_n, SUM(cost) AS cost, SUM(vol) AS vol, SUM(minutes) AS minutes, "  # noqa: S608 - composed from fixed SQL fragments, values are ? parameters
@@ -127,15 +161,15 @@ def group_labels(db: Database, by: str, keys: set[str]) -> dict[str, str]:
 
 def explain_store(db: Database, period_from: str, period_to: str, by: str = "category",
                   municipality: str | None = None, approved_only: bool = False,
-                  method: str = "shapley") -> dict[str, Any]:
+                  method: str = "shapley", as_of: date | None = None) -> dict[str, Any]:
     """Decompose the change in net declared cost between two service periods (see module docstring)."""
     if by not in BY_COLUMNS:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(BY_COLUMNS)}")
     p0, p1 = parse_period(period_from), parse_period(period_to)
     if p0.months != p1.months:
         raise ValueError(f"{p0.label} en {p1.label} zijn niet even lang: vergelijk gelijke perioden")
-    a = period_cells(db, p0, by, municipality, approved_only)
-    b = period_cells(db, p1, by, municipality, approved_only)
+    a = period_cells(db, p0, by, municipality, approved_only, as_of)
+    b = period_cells(db, p1, by, municipality, approved_only, as_of)
     group_of = {**a["group_of"], **b["group_of"]}
     unit_of = {**a["units"], **b["units"]}
     groups = set(group_of.values())
@@ -176,6 +210,9 @@ def explain_store(db: Database, period_from: str, period_to: str, by: str = "cat
     result["municipality"] = municipality
     result["approved_only"] = approved_only
     result["source"] = "store"
+    result["as_of"] = as_of
+    result["data_until"], extra = data_notes(db, as_of)
+    result["notes"].extend(extra)
     result["notes"].append(
         "Cellen zijn product × eenheid binnen elke rij; minuten zijn omgerekend naar uren. Eenheden per rij "
         "alleen bij --by product met één eenheid (verschillende eenheden zijn niet optelbaar).")

@@ -18,11 +18,12 @@ complementary suppression within each period (the period totals are shown). Amou
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from jeugdregie.analysis import smallcells
-from jeugdregie.analysis.cost_change import UNIT_SQL, group_label, line_filter, reference_names
+from jeugdregie.analysis.cost_change import UNIT_SQL, data_notes, group_label, line_filter, reference_names
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
@@ -44,12 +45,13 @@ REFERRER_JOIN = (
 
 
 def cost_overview(db: Database, period: str, by: str = "category", per: str | None = None,
-                  municipality: str | None = None, approved_only: bool = False) -> dict[str, Any]:
+                  municipality: str | None = None, approved_only: bool = False,
+                  as_of: date | None = None) -> dict[str, Any]:
     """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios."""
     if by not in COST_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(COST_BY)}")
     p: ServicePeriod = parse_period(period)  # also ranges for trends: 2021-2025, 2022H1-2023H2
-    joins, where, params = line_filter(p, municipality, approved_only)
+    joins, where, params = line_filter(p, municipality, approved_only, as_of)
     if by == "referrer":
         joins += REFERRER_JOIN
     bucket = bucket_sql(per, "l.service_month") if per else f"'{p.label}'"
@@ -151,7 +153,9 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
                      + " (selectie over meer dan één gemeente)")
     if approved_only:
         notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
-    return {"period": p.label, "by": by, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
+    data_until, extra = data_notes(db, as_of)
+    notes.extend(extra)
+    return {"period": p.label, "by": by, "as_of": as_of, "data_until": data_until, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
             "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
 
 

@@ -10,7 +10,9 @@ import typer
 from rich.console import Console
 
 from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.forecast import AsOfOption, parse_date
 from jeugdregie.cli.output import Column, Table, emit
+from jeugdregie.money import format_date
 
 
 class CostBy(StrEnum):
@@ -61,6 +63,8 @@ def costs_table(result: dict[str, Any]) -> Table:
     if result.get("grand_total"):
         rows.append({**result["grand_total"], "group": f"Totaal {result['period']} (unieke cliënten)"})
     title = f"Kosten {result['period']}" + (f" gemeente {result['municipality']}" if result["municipality"] else "")
+    if result.get("as_of"):
+        title += f", peildatum {format_date(result['as_of'])}"
     return Table(title=title, columns=cols, rows=rows, notes=result["notes"])
 
 
@@ -75,6 +79,7 @@ def costs(
     = False,
     chart: Annotated[str | None, typer.Option("--chart", help="Trendgrafiek (.png of .svg) van de netto kosten")]
     = None,
+    as_of: AsOfOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     out: OutOption = None,
@@ -88,12 +93,14 @@ def costs(
         chart_fmt = chart_format(chart) if chart else None
         database = open_db(db)
         try:
+            peil = parse_date(as_of) if as_of else None
             result = cost_overview(database, period, by=by.value, per=per.value if per else None,
-                                   municipality=municipality, approved_only=approved_only)
+                                   municipality=municipality, approved_only=approved_only, as_of=peil)
             months = parse_period(period).months
             auto = "month" if months <= 12 else "quarter" if months <= 36 else "year"  # readable number of points
             trend_result = result if (per or not chart) else cost_overview(
-                database, period, by=by.value, per=auto, municipality=municipality, approved_only=approved_only)
+                database, period, by=by.value, per=auto, municipality=municipality, approved_only=approved_only,
+                as_of=peil)
         finally:
             database.close()
     except ValueError as exc:

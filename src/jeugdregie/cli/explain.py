@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.forecast import AsOfOption, parse_date
 from jeugdregie.cli.output import Column, Table, emit
 
 
@@ -99,6 +100,7 @@ def explain(
     = False,
     method: Annotated[Method, typer.Option("--method", help="shapley (standaard) of lmdi")] = Method.shapley,
     chart: ChartOption = None,
+    as_of: AsOfOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     out: OutOption = None,
@@ -125,7 +127,8 @@ def explain(
             database = open_db(db)
             try:
                 result = explain_store(database, period_from, period_to, by=by.value, municipality=municipality,
-                                       approved_only=approved_only, method=method.value)
+                                       approved_only=approved_only, method=method.value,
+                                       as_of=parse_date(as_of) if as_of else None)
             finally:
                 database.close()
             header = BY_HEADERS[by.value]

@@ -26,6 +26,14 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
+def _find(measures: list[Any], number: str) -> Any:
+    found = [m for m in measures if m.number == number]
+    if len(found) != 1:
+        _fail(ValueError(f"maatregel {number} {'niet gevonden' if not found else 'bestaat in meer gemeenten'}"
+                         "; geef --municipality"))
+    return found[0]
+
+
 @measures_app.command("import")
 def import_cmd(file: Annotated[str, typer.Argument(help="YAML-, CSV- of Excel-bestand (of een seed-tabel)")],
                municipality: MunicipalityOption = None, db: DbOption = None) -> None:
@@ -95,11 +103,7 @@ def show_cmd(number: Annotated[str, typer.Argument(help="Maatregelnummer")], mun
     from jeugdregie.measures import register as reg
 
     with open_db(db) as database:
-        found = [m for m in reg.list_measures(database, municipality) if m.number == number]
-    if len(found) != 1:
-        _fail(ValueError(f"maatregel {number} {'niet gevonden' if not found else 'bestaat in meer gemeenten'}"
-                         "; geef --municipality"))
-    m = found[0]
+        m = _find(reg.list_measures(database, municipality), number)
     if fmt == Format.json:
         emit(fmt, [], json_obj=m.to_dict())
         return
@@ -124,11 +128,7 @@ def effect_cmd(number: Annotated[str, typer.Argument(help="Maatregelnummer")],
     from jeugdregie.report import charts
 
     with open_db(db) as database:
-        found = [m for m in reg.list_measures(database, municipality) if m.number == number]
-        if len(found) != 1:
-            _fail(ValueError(f"maatregel {number} {'niet gevonden' if not found else 'bestaat in meer gemeenten'}"
-                             "; geef --municipality"))
-        m = found[0]
+        m = _find(reg.list_measures(database, municipality), number)
         if not m.indicators:
             _fail(ValueError(f"maatregel {number} heeft geen gekoppelde indicatoren (zie docs/measures.md)"))
         try:

@@ -32,3 +32,28 @@ def half_label(text: str) -> str:
 
 def half_of(d: date) -> str:
     return f"{d.year}H{1 if d.month <= 6 else 2}"
+
+
+def report_period(text: str) -> tuple[int, int | None]:
+    """A report period: a half-year ('2024H1' -> (2024, 1)) or a whole year ('2024' -> (2024, None))."""
+    s = text.strip().upper()
+    if re.fullmatch(r"\d{4}", s):
+        return int(s), None
+    return parse_half(s)
+
+
+def period_label(text: str) -> str:
+    """'2024H1' -> 'eerste halfjaar 2024'; '2024' -> 'jaar 2024'."""
+    y, h = report_period(text)
+    return f"jaar {y}" if h is None else half_label(text)
+
+
+def period_bounds(text: str) -> tuple[date, date]:
+    y, h = report_period(text)
+    return (date(y, 1, 1), date(y, 12, 31)) if h is None else half_bounds(text)
+
+
+def due_key(text: str) -> tuple[int, int]:
+    """Order of periods for 'checkpoint due by': a year counts as its second half."""
+    y, h = report_period(text)
+    return y, 2 if h is None else h

@@ -84,6 +84,25 @@ def test_period_ranges_for_trends(any_db: Database) -> None:
     assert years["period"] == "2022-2023"
 
 
+def test_as_of_reproduces_an_earlier_figure(any_db: Database) -> None:
+    _small_store(any_db)
+    later = cost_overview(any_db, "2023", by="total")
+    assert later["rows"][0]["net_cents"] == 155000 and later["as_of"] is None
+    assert later["data_until"] == date(2023, 4, 1) and "13-09" not in " ".join(later["notes"])
+    assert any("declaraties tot en met 01-04-2023" in n for n in later["notes"])
+    # on 28-02-2023 only the January and February declarations were in (lines are declared in their month)
+    early = cost_overview(any_db, "2023", by="total", as_of=date(2023, 2, 28))
+    assert early["rows"][0]["net_cents"] == 135000 and early["data_until"] == date(2023, 2, 1)
+    assert any(n.startswith("Peildatum 28-02-2023") for n in early["notes"])
+    # the 325 answers are dated 01-01-2024: approved-only before that date has nothing granted yet
+    assert cost_overview(any_db, "2023", by="total", approved_only=True, as_of=date(2023, 12, 31))["rows"] == []
+    assert cost_overview(any_db, "2023", by="total", approved_only=True,
+                         as_of=date(2024, 1, 1))["rows"][0]["net_cents"] == 100000
+    r = explain_store(any_db, "2022", "2023", by="category", as_of=date(2023, 2, 28))
+    assert r["cost_to_cents"] == 135000 and r["as_of"] == date(2023, 2, 28)
+    assert sum(r["components"].values()) == r["total_change_cents"] == 135000 - 80000
+
+
 def test_euro_unit_products_report_units_in_euros(any_db: Database) -> None:
     b = Lines()
     b.line("c1", date(2023, 1, 1), "50A01", 534400, volume=534400, unit="83")

@@ -222,3 +222,15 @@ def test_message_without_address_keeps_the_last_known_pc4(db: Database, tmp_path
                          .replace("2024-01-10", "2024-09-01").replace("<ijw:Identificatie>", "<ijw:Identificatie>M"))
     ingest(db, later_301)
     assert db.query_value("SELECT pc4 FROM client") == "2612"
+
+
+@pytest.mark.postgres
+def test_postgres_planner_statistics_are_fresh_after_ingest(pg_url: str, inputs: Path) -> None:
+    db = connect(pg_url)
+    before = db.query_value("SELECT reltuples FROM pg_class WHERE oid = 'message'::regclass")
+    ingest(db, inputs)
+    n = db.query_value("SELECT count(*) FROM message")
+    after = db.query_value("SELECT reltuples FROM pg_class WHERE oid = 'message'::regclass")
+    db.close()
+    assert before == -1 and n > 0  # never analysed before the ingest
+    assert after == n  # ANALYZE ran at the end of the ingest
