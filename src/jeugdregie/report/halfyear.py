@@ -416,8 +416,8 @@ def _measures(db: Database, period: str, municipality: str | None, notes: dict[s
                                                                "Verwacht netto (alle jaren)", "Gerealiseerd"],
                                   rows, {4, 5}))
     if due:
-        sec.tables.append(ReportTable(f"IJkmomenten in het {half_label(period)}", ["Nr", "Maatregel", "IJkmoment",
-                                                                                  "Waarop getoetst wordt"],
+        sec.tables.append(ReportTable(f"IJkmomenten tot en met het {half_label(period)}, nog niet afgerond",
+                                      ["Nr", "Maatregel", "IJkmoment", "Waarop getoetst wordt"],
                                       [[m.number, m.title, f"{c.period} {c.label or ''}".strip(), c.focus or "–"]
                                        for m, c in due]))
     sv = effect.savings(measures)

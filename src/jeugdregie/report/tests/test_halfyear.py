@@ -70,7 +70,7 @@ def test_report_content_and_narratives(region_db: Database, tmp_path: Path) -> N
     assert verkl.tables[0].rows[-1][0] == "Totaal" and verkl.charts
     # measures: due checkpoint listed, effect monitoring with its honest statement
     maat = next(s for s in rep.sections if s.key == "maatregelen")
-    assert [t.title for t in maat.tables][:2] == ["Stand van de maatregelen", "IJkmomenten in het eerste halfjaar 2024"]
+    assert [t.title for t in maat.tables][:2] == ["Stand van de maatregelen", "IJkmomenten tot en met het eerste halfjaar 2024, nog niet afgerond"]
     assert maat.tables[1].rows == [["M10", "Verbetering beoordeling verzoeken om toewijzing",
                                     "2024H1 eerste halfjaarrapportage 2024", "effect normering"]]
     assert [s.key for s in maat.subsections] == ["maatregel:M10"] and maat.subsections[0].charts
