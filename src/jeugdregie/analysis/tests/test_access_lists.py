@@ -151,3 +151,14 @@ def test_lists_require_a_municipality(store: Database) -> None:
     with pytest.raises(ValueError, match="verplicht"):
         lists.produce(store, "wlz", "", Y2023)
     assert store.query_value("SELECT count(*) FROM audit_log") == 0
+
+
+def test_shipped_pc4_table_covers_the_synthetic_region() -> None:
+    from jeugdregie.analysis.access import rules as rulefiles
+    from jeugdregie.synth.config import HAAGLANDEN
+
+    ranges = lists.read_pc4_map(rulefiles.resolve(rulefiles.load("residence"), "pc4_gemeente.csv"))
+    for m in HAAGLANDEN:
+        for pc4 in m.pc4:
+            hit = lists.lookup_pc4(ranges, str(pc4))
+            assert hit is not None and hit.municipality == m.code, (m.name, pc4)
