@@ -300,7 +300,6 @@ def decompose(
     row_clients: Mapping[str, tuple[int, int]] | None = None,
     row_units: Mapping[str, tuple[Fraction | None, Fraction | None]] | None = None,
     method: str = "shapley",
-    group_label: str = "groep",
 ) -> dict[str, Any]:
     """Decompose the cost change between two periods; see the module docstring.
 
@@ -372,7 +371,6 @@ def decompose(
         if uses_units and not all(c.uses_units for c in group_cells):
             notes.append("zonder (bruikbare) eenheden: intensiteit en prijs samen als kosten per cliënt onder prijs")
         rows.append({
-            group_label: r,
             "group": r,
             "status": status,
             "cost_from_cents": cost0[r],

@@ -163,6 +163,9 @@ def forecast_year(db: Database, year: int, as_of: date, by: str | None = None, m
                      "gemiddelde van de laatste drie maanden (benadering, geen Mack-interval).")
     if out["budget_cents"] is None:
         notes.append("Geen begroting geregistreerd voor dit jaar (jeugdregie budget import).")
+    elif _compare_mapped(db, out, year, as_of, municipality, first, last, tail):
+        notes.append("Vergelijking met de begroting alleen over declaraties die aan een begrote post zijn "
+                     "gekoppeld; de rest staat in unassigned_expected_final_cents (niet toegewezen).")
     if by is not None:
         groups = build_triangles(db, as_of, "month", by, municipality, first_month=first, last_month=last)
         rows = []
@@ -173,6 +176,8 @@ def forecast_year(db: Database, year: int, as_of: date, by: str | None = None, m
             elif by == "municipality":
                 budget = budget_total(db, year, key)
             row = project(tri, year, as_of, tail, budget)
+            if by == "municipality" and budget is not None:
+                _compare_mapped(db, row, year, as_of, key, first, last, tail)
             row.update({"group": key, "municipality": municipality, "by": by})
             rows.append(row)
         out["rows"] = rows
@@ -180,6 +185,30 @@ def forecast_year(db: Database, year: int, as_of: date, by: str | None = None, m
         notes.append("Per groep een eigen driehoek: de som van de groepen kan licht afwijken van het totaal.")
     out["notes"] = notes
     return out
+
+
+def _compare_mapped(db: Database, out: dict[str, Any], year: int, as_of: date, municipality: str | None,
+                    first: int, last: int, tail: str | float | None) -> bool:
+    """With a product -> budget-line mapping, the budget covers only the mapped declarations: compare it with
+    the forecast of those alone (own triangle without 'niet toegewezen'). Returns True when adjusted."""
+    from jeugdregie.analysis.budget import UNMAPPED, mapped_lines
+
+    if out["budget_cents"] is None or not mapped_lines(db, municipality):
+        return False
+    tri = build_triangles(db, as_of, "month", "total", municipality, first_month=first, last_month=last,
+                          exclude={"budget_line": UNMAPPED}).get("totaal")
+    mapped: dict[str, Any]
+    if tri is None:
+        mapped = {"expected_final_cents": 0, "interval_80_cents": [0, 0]}
+    else:
+        mapped = project(tri, year, as_of, tail)
+    budget = out["budget_cents"]
+    lo, hi = mapped["interval_80_cents"]
+    out["budget_basis_expected_final_cents"] = mapped["expected_final_cents"]
+    out["unassigned_expected_final_cents"] = out["expected_final_cents"] - mapped["expected_final_cents"]
+    out["expected_over_under_cents"] = mapped["expected_final_cents"] - budget
+    out["interval_over_under_80_cents"] = [lo - budget, hi - budget]
+    return True
 
 
 def monthly_realisation(db: Database, year: int, as_of: date, municipality: str | None = None,
@@ -191,12 +220,18 @@ def monthly_realisation(db: Database, year: int, as_of: date, municipality: str 
     (needs the product mapping)."""
     first = (year - history_years) * 12
     last = min(month_index(as_of), year * 12 + 11)
+    from jeugdregie.analysis.budget import UNMAPPED, mapped_lines
+
     only = {"budget_line": budget_line} if budget_line else None
-    tris = build_triangles(db, as_of, "month", "total", municipality, first_month=first, last_month=last, only=only)
+    budget = budget_total(db, year, municipality, budget_line)
+    # with a mapping the budget covers only mapped declarations: leave the unassigned ones out of the comparison
+    exclude = {"budget_line": UNMAPPED} if (budget is not None and not budget_line
+                                             and mapped_lines(db, municipality)) else None
+    tris = build_triangles(db, as_of, "month", "total", municipality, first_month=first, last_month=last, only=only,
+                           exclude=exclude)
     tri = tris.get("totaal") or StoreTriangle("totaal", "month", {}, {
         o: month_index(as_of) - o for o in range(first, last + 1)})
     res = _cl(tri, tail)
-    budget = budget_total(db, year, municipality, budget_line)
     months = [year * 12 + m for m in range(12)]
     rows = []
     for k, mi in enumerate(months):
@@ -216,7 +251,9 @@ def monthly_realisation(db: Database, year: int, as_of: date, municipality: str 
     total = project(tri, year, as_of, tail, budget, result=res)
     return {"year": year, "as_of": as_of.isoformat(), "municipality": municipality, "budget_line": budget_line,
             "budget_cents": budget, "forecast": total, "rows": rows,
-            "notes": ["Begroting gelijk verdeeld over de maanden (cumulatief, afgerond naar beneden)."]}
+            "notes": ["Begroting gelijk verdeeld over de maanden (cumulatief, afgerond naar beneden)."]
+            + (["Alleen declaraties die aan een begrote post zijn gekoppeld (niet toegewezen blijft buiten)."]
+               if exclude else [])}
 
 
 def outstanding_by_year(db: Database, as_of: date, years: int = 5, municipality: str | None = None,

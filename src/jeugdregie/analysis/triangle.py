@@ -101,7 +101,8 @@ class StoreTriangle:
         return rows
 
 
-def _filters(municipality: str | None, groups: dict[str, str] | None) -> tuple[str, list[Any]]:
+def _filters(municipality: str | None, groups: dict[str, str] | None,
+             exclude: dict[str, str] | None = None) -> tuple[str, list[Any]]:
     where, params = "", []
     if municipality:
         where += " AND l.municipality = ?"
@@ -109,19 +110,23 @@ def _filters(municipality: str | None, groups: dict[str, str] | None) -> tuple[s
     for col, val in (groups or {}).items():
         where += f" AND {TRIANGLE_BY[col]} = ?"
         params.append(val)
+    for col, val in (exclude or {}).items():
+        where += f" AND {TRIANGLE_BY[col]} <> ?"
+        params.append(val)
     return where, params
 
 
 def store_increments(db: Database, as_of: date, by: str = "total", municipality: str | None = None,
                      basis: str = "granted", first_month: int | None = None,
-                     only: dict[str, str] | None = None) -> dict[str, dict[tuple[int, int], int]]:
+                     only: dict[str, str] | None = None,
+                     exclude: dict[str, str] | None = None) -> dict[str, dict[tuple[int, int], int]]:
     """Net cents per group, service month index and month index of receipt (declaration or rejection)."""
     if by not in TRIANGLE_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(TRIANGLE_BY)}")
     if basis not in ("granted", "declared", "debit"):
         raise ValueError("basis moet 'granted', 'declared' of 'debit' zijn")
     grp = TRIANGLE_BY[by]
-    where, params = _filters(municipality, only)
+    where, params = _filters(municipality, only, exclude)
     if basis == "debit":
         where += " AND l.signed_amount_cents > 0"
     svc = MONTH_IDX_SQL.format(c="l.service_month")
@@ -150,13 +155,14 @@ def store_increments(db: Database, as_of: date, by: str = "total", municipality:
 
 def build_triangles(db: Database, as_of: date, grain: str = "month", by: str = "total",
                     municipality: str | None = None, basis: str = "granted", first_month: int | None = None,
-                    last_month: int | None = None, only: dict[str, str] | None = None) -> dict[str, StoreTriangle]:
+                    last_month: int | None = None, only: dict[str, str] | None = None,
+                    exclude: dict[str, str] | None = None) -> dict[str, StoreTriangle]:
     """Triangles per group. Origins run from ``first_month`` (default: the first service month in the store)
     to ``last_month`` (default: the month of ``as_of``); every origin gets its age at ``as_of``."""
     if grain not in GRAINS:
         raise ValueError(f"onbekende korrel {grain!r}: month, quarter of year")
     g = GRAINS[grain]
-    inc = store_increments(db, as_of, by, municipality, basis, first_month, only)
+    inc = store_increments(db, as_of, by, municipality, basis, first_month, only, exclude)
     as_of_p = month_index(as_of) // g
     last_p = min(as_of_p, (last_month if last_month is not None else month_index(as_of)) // g)
     out: dict[str, StoreTriangle] = {}

@@ -57,6 +57,6 @@ def lag_profiles(rows: Sequence[dict[str, Any]], *, months: Sequence[int] = (1, 
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
     ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(months), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, fmt)

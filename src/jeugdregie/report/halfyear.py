@@ -10,7 +10,6 @@ aggregates, small cells suppressed by the analyses.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +30,6 @@ SECTION_KEYS = {"samenvatting": "Samenvatting", "kosten": "Kostenontwikkeling",
                 "verklaring": "Verklaring van het kostenverschil", "prognose": "Prognose en begroting",
                 "signalen": "Signalen over aanbieders", "toegang": "Toegang en doorstroom",
                 "maatregelen": "Maatregelen"}
-NOT_AVAILABLE = "Deze analyse is in deze installatie nog niet beschikbaar; er worden daarom geen cijfers getoond."
 
 
 @dataclass
@@ -299,21 +297,14 @@ def _forecast(db: Database, period: str, municipality: str | None, as_of: date) 
 
 
 # -- signals -----------------------------------------------------------------------------------------
-def signals_module() -> Any | None:
-    """``analysis.signals`` when installed (built in parallel); None otherwise."""
-    try:
-        return importlib.import_module("jeugdregie.analysis.signals")
-    except ImportError:
-        return None
-
-
 def _signals(db: Database, period: str, municipality: str | None, top: int = 10) -> Section:
+    """Top providers by signal score (``analysis.signals``), aggregated per provider and per signal type: no
+    client data and no case lists (the evidence stays in ``jeugdregie signals``)."""
+    from jeugdregie.analysis.signals import LABELS_NL, compute_signals, rank
+
     sec = Section("signalen", SECTION_KEYS["signalen"])
-    mod = signals_module()
-    if mod is None:
-        sec.paragraphs.append("Signalen over aanbieders: " + NOT_AVAILABLE[0].lower() + NOT_AVAILABLE[1:])
-        return sec
-    ranked = mod.rank(mod.compute_signals(db, period, municipality=municipality))
+    signals = compute_signals(db, period, municipality=municipality)
+    ranked = rank(signals)
     if not ranked:
         sec.paragraphs.append(f"Over het {half_label(period)} zijn geen signalen over aanbieders gevonden.")
         return sec
@@ -321,15 +312,26 @@ def _signals(db: Database, period: str, municipality: str | None, top: int = 10)
     sec.paragraphs.append(
         f"Over het {half_label(period)} gaven {len(ranked)} aanbieder(s) aanleiding tot een signaal, met samen "
         f"{format_eur(at_stake)} aan betrokken declaraties. De tabel toont de {min(top, len(ranked))} met de "
-        "hoogste score; elk signaal heeft onderbouwing voor het contractgesprek. Een signaal is een aanleiding "
-        "om te vragen, geen vaststelling van onrechtmatigheid.")
+        "hoogste score; elk signaal heeft onderbouwing voor het contractgesprek (jeugdregie signals). Een "
+        "signaal is een aanleiding om te vragen, geen vaststelling van onrechtmatigheid.")
     rows = []
     for r in ranked[:top]:
-        types = sorted({str(s.get("type")) for s in r.get("signals") or []})
-        rows.append([str(r.get("provider")), f"{float(r.get('score') or 0):.2f}".replace(".", ","),
-                     format_eur(int(r.get("amount_at_stake_cents") or 0)), ", ".join(types)])
-    sec.tables.append(ReportTable("Aanbieders met de hoogste signaalscore (geen cliëntgegevens)",
-                                  ["Aanbieder", "Score", "Betrokken bedrag", "Soorten signalen"], rows, {1, 2}))
+        name = f"{r['provider']} {r.get('provider_name') or ''}".strip()
+        rows.append([name, f"{float(r.get('score') or 0):.2f}".replace(".", ","),
+                     format_eur(int(r.get("amount_at_stake_cents") or 0)),
+                     "; ".join(LABELS_NL.get(t, t) for t in r.get("types") or [])])
+    sec.tables.append(ReportTable("Aanbieders met de hoogste signaalscore",
+                                  ["Aanbieder", "Score", "Betrokken bedrag", "Signalen"], rows, {1, 2}))
+    per_type: dict[str, list[int]] = {}
+    for sg in signals:
+        acc = per_type.setdefault(sg.type, [0, 0])
+        acc[0] += 1
+        acc[1] += int(sg.amount_cents)
+    sec.tables.append(ReportTable("Signalen per soort", ["Soort signaal", "Aanbieders", "Bedrag"],
+                                  [[LABELS_NL.get(t, t), format_int(v[0]), format_eur(v[1])]
+                                   for t, v in sorted(per_type.items(), key=lambda kv: -kv[1][1])], {1, 2}))
+    sec.notes.append("Het betrokken bedrag per aanbieder telt elke declaratieregel één keer, ook als die bij meer "
+                     "signalen hoort; de bedragen per soort kunnen daardoor samen meer zijn.")
     return sec
 
 
@@ -416,8 +418,8 @@ def _measures(db: Database, period: str, municipality: str | None, notes: dict[s
                                                                "Verwacht netto (alle jaren)", "Gerealiseerd"],
                                   rows, {4, 5}))
     if due:
-        sec.tables.append(ReportTable(f"IJkmomenten in het {half_label(period)}", ["Nr", "Maatregel", "IJkmoment",
-                                                                                  "Waarop getoetst wordt"],
+        sec.tables.append(ReportTable(f"IJkmomenten tot en met het {half_label(period)}, nog niet afgerond",
+                                      ["Nr", "Maatregel", "IJkmoment", "Waarop getoetst wordt"],
                                       [[m.number, m.title, f"{c.period} {c.label or ''}".strip(), c.focus or "–"]
                                        for m, c in due]))
     sv = effect.savings(measures)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -64,6 +64,17 @@ def test_referrals_new_inflow_shares_and_complex_segment(store: Database, no_sma
     by = {r["referrer_type"]: r for r in rep.by_referrer}
     assert by["02"]["non_contracted_share"] == pytest.approx(2 / 3)  # the LTA care and provider 22222222
     assert by["01"]["non_contracted_share"] == 0 and by["zonder_315"]["non_contracted_share"] == 1
+    # the store's contract list (table `contract`, contract import of the signals work) is used when present
+    store.execute("CREATE TABLE IF NOT EXISTS contract (municipality VARCHAR NOT NULL, provider_agb VARCHAR NOT NULL, "
+                  "product_category VARCHAR NOT NULL, product_code VARCHAR NOT NULL, valid_from DATE NOT NULL, "
+                  "valid_to DATE, tariff_cents BIGINT, unit VARCHAR, source VARCHAR NOT NULL, "
+                  "imported_at TIMESTAMP NOT NULL)")
+    store.insert_rows("contract", ["municipality", "provider_agb", "product_category", "product_code", "valid_from",
+                                   "valid_to", "tariff_cents", "unit", "source", "imported_at"],
+                      [("0363", "11111111", "45", "", date(2023, 1, 1), None, None, None, "test",
+                        datetime(2023, 1, 1))])
+    rep = referrals.referrals(store, Y2023)
+    assert {r["referrer_type"]: r["non_contracted_share"] for r in rep.by_referrer}["02"] == pytest.approx(2 / 3)
     agb = tmp_path / "agb.txt"
     agb.write_text("11111111\n", encoding="utf-8")
     rep = referrals.referrals(store, Y2023, contracted=contracts.read_file(agb))

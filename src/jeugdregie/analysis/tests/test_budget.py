@@ -107,3 +107,22 @@ def test_factsheet_pivot_deficit_and_excel(any_db: Database, shared: Path, tmp_p
     wb.save(tmp_path / "b.xlsx")
     res = import_budget(any_db, tmp_path / "b.xlsx")
     assert res.rows == 2 and budget_amounts(any_db, 2024, RIJSWIJK) == {"Ambulant": 123456, "Verblijf": 200010}
+
+
+def test_budget_compared_with_mapped_declarations_only(any_db: Database, tmp_path: Path) -> None:
+    from jeugdregie.analysis.forecast import monthly_realisation
+
+    lagged_store(any_db)  # 45 (P1): net 14,000 cents; 43 (P2): 9,000 cents
+    (tmp_path / "map.csv").write_text("product_category,product_code,budget_line\n45,,Ambulant\n", encoding="utf-8")
+    import_mapping(any_db, tmp_path / "map.csv")
+    (tmp_path / "b.csv").write_text("year,municipality,budget_line,amount_eur\n2023,0363,Ambulant,100\n",
+                                    encoding="utf-8")
+    import_budget(any_db, tmp_path / "b.csv")
+    r = forecast_year(any_db, 2023, date(2024, 6, 30), by="municipality")
+    assert r["declared_cents"] == 23000 and r["budget_cents"] == 10000
+    assert r["budget_basis_expected_final_cents"] + r["unassigned_expected_final_cents"] == r["expected_final_cents"]
+    assert r["expected_over_under_cents"] == r["budget_basis_expected_final_cents"] - 10000
+    assert r["budget_basis_expected_final_cents"] >= 14000
+    assert r["rows"][0]["expected_over_under_cents"] == r["expected_over_under_cents"]
+    m = monthly_realisation(any_db, 2023, date(2024, 6, 30))
+    assert m["rows"][-1]["cumulative_declared_cents"] == 14000  # category 43 is not budgeted here

@@ -48,3 +48,19 @@ def simulate_measure(db: Database, municipality: str, product: str, start: date,
                "signed_volume = CAST(ROUND(signed_volume * ?) AS BIGINT) "
                "WHERE municipality = ? AND product_code = ? AND service_month >= ?",
                [factor, factor, municipality, product, start])
+
+
+@pytest.fixture(scope="session")
+def anomaly_region(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """Small region (2024-2025) with injected anomalies and its ground truth, ingested into a DuckDB file."""
+    import json
+
+    out = tmp_path_factory.mktemp("anomaly_region")
+    generate(SynthOptions(out=str(out / "src"), scale="small", seed=7, inject_anomalies=True))
+    path = out / "region.duckdb"
+    db = connect(str(path))
+    try:
+        Ingester(db, KEY, user="test", today=date(2030, 1, 1)).run([out / "src" / "ijw"])
+    finally:
+        db.close()
+    return path, json.loads((out / "src" / "ground_truth.json").read_text(encoding="utf-8"))

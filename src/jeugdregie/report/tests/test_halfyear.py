@@ -70,17 +70,21 @@ def test_report_content_and_narratives(region_db: Database, tmp_path: Path) -> N
     assert verkl.tables[0].rows[-1][0] == "Totaal" and verkl.charts
     # measures: due checkpoint listed, effect monitoring with its honest statement
     maat = next(s for s in rep.sections if s.key == "maatregelen")
-    assert [t.title for t in maat.tables][:2] == ["Stand van de maatregelen", "IJkmomenten in het eerste halfjaar 2024"]
+    assert [t.title for t in maat.tables][:2] == ["Stand van de maatregelen", "IJkmomenten tot en met het eerste halfjaar 2024, nog niet afgerond"]
     assert maat.tables[1].rows == [["M10", "Verbetering beoordeling verzoeken om toewijzing",
                                     "2024H1 eerste halfjaarrapportage 2024", "effect normering"]]
     assert [s.key for s in maat.subsections] == ["maatregel:M10"] and maat.subsections[0].charts
     assert "niet onderscheiden van toeval en andere oorzaken" in text
-    # signals: wired when the analysis exists, otherwise said plainly (never made-up figures)
+    # signals: from analysis.signals, aggregated per provider and type, no case lists
+    from jeugdregie.analysis.signals import compute_signals, rank
+
+    ranked = rank(compute_signals(region_db, "2024H1", municipality="0603"))
     sig = next(s for s in rep.sections if s.key == "signalen")
-    if halfyear.signals_module() is None:
-        assert halfyear.NOT_AVAILABLE[1:] in sig.paragraphs[0] and not sig.tables
+    if ranked:
+        assert sig.tables[0].rows[0][0].startswith(ranked[0]["provider"])
+        assert len(sig.tables[0].rows) == min(10, len(ranked))
     else:
-        assert sig.tables or "geen signalen" in sig.paragraphs[0]
+        assert "geen signalen" in sig.paragraphs[0]
     # no client-level data: no pseudonym of the store appears in the report
     ids = [r["client_id"] for r in region_db.query("SELECT client_id FROM client")]
     assert ids and not any(i in text for i in ids)
@@ -139,3 +143,26 @@ def test_narrative_versions_and_conflicts(db: Database) -> None:
     assert [n.body for n in narratives.history(db, "0637", "2024H2", "prognose")] == ["Tweede", "Eerste"]
     assert narratives.latest(db, "0637", "2024H2")["prognose"].body == "Tweede"
     assert len(narratives.list_narratives(db, "0637", all_versions=True)) == 2
+
+
+def test_signals_section_on_a_region_with_injected_anomalies(anomaly_region: tuple[Path, dict]) -> None:
+    """The ground truth's anomalous providers appear in the report's signal table (aggregates only)."""
+    path, truth = anomaly_region
+    db = connect(str(path))
+    try:
+        anomalies = truth["anomalies"]
+        cases = anomalies if isinstance(anomalies, list) else anomalies.get("cases", [])
+        munis = sorted({c["municipality"] for c in cases if c.get("municipality")})
+        providers = {c["provider_agb"] for c in cases if c.get("municipality") == munis[0]}
+        years = sorted({int(y) for y in truth["per_year"]})
+        period = f"{years[0]}"
+        rep = halfyear.build(db, period, munis[0])
+        sig = next(s for s in rep.sections if s.key == "signalen")
+        shown = {row[0].split(" ", 1)[0] for row in sig.tables[0].rows}
+        assert shown & providers, (shown, providers)
+        assert sig.tables[1].title == "Signalen per soort" and sig.tables[1].rows
+        text = html.render(rep)
+        ids = [r["client_id"] for r in db.query("SELECT client_id FROM client")]
+        assert not any(i in text for i in ids)
+    finally:
+        db.close()
