@@ -25,7 +25,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
 from jeugdregie.cli.common import Format
 from jeugdregie.cli.output import Table, _cell, json_default, write_csv, write_xlsx
@@ -33,10 +32,15 @@ from jeugdregie.settings import get_settings
 from jeugdregie.store.meta import is_synthetic
 from jeugdregie.web import accounts
 from jeugdregie.web.accounts import User
-from jeugdregie.web.mirror import CommandError, command_help, command_params, find_command
+from jeugdregie.web.mirror import (
+    CommandError,
+    command_help,
+    command_params,
+    find_command,
+)
 from jeugdregie.web.permissions import Denied
 from jeugdregie.web.registry import Section, available_routes, load_pages
-from jeugdregie.web.service import ResultCache, execute, parse_query
+from jeugdregie.web.service import ResultCache, execute, execute_analysis, parse_query
 from jeugdregie.web.stores import Stores
 
 SESSION_COOKIE = "jr_session"
@@ -123,8 +127,13 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
         return request.client.host if request.client else "onbekend"
 
     def synthetic() -> bool:
-        with stores.admin() as db:
-            return is_synthetic(db)
+        key = ("synthetic", stores.data_version())
+        hit = cache.get(key)
+        if hit is None:
+            with stores.admin() as db:
+                hit = is_synthetic(db)
+            cache.put(key, hit)
+        return bool(hit)
 
     def render(name: str, request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
         auth = ctx.get("auth")
@@ -180,33 +189,29 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
         return resp
 
     # -- JSON API ----------------------------------------------------------------------------------------
+    def run_for(request: Request, path: str, fmt: Format) -> Any:
+        """The command's output for this request, or the JSON error response (401/400/403/404)."""
+        auth = authenticate(request)
+        if auth is None:
+            return _error(401, "niet ingelogd: gebruik de sessie of Authorization: Bearer <token>")
+        try:
+            return execute(stores, cache, auth.user, path, parse_query(path, _multi(request)), fmt)
+        except Denied as exc:
+            return _error(403, exc.message)
+        except CommandError as exc:
+            return _error(exc.status, exc.message)
+
     def api_handler(path: str) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
-            auth = authenticate(request)
-            if auth is None:
-                return _error(401, "niet ingelogd: gebruik de sessie of Authorization: Bearer <token>")
-            try:
-                args = parse_query(path, _multi(request))
-                result = execute(stores, cache, auth.user, path, args)
-            except Denied as exc:
-                return _error(403, exc.message)
-            except CommandError as exc:
-                return _error(exc.status, exc.message)
-            return _json(result.json_obj)
+            result = run_for(request, path, Format.json)
+            return result if isinstance(result, Response) else _json(result.json_obj)
         return handler
 
     def download_handler(path: str, fmt: str) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
-            auth = authenticate(request)
-            if auth is None:
-                return _error(401, "niet ingelogd")
-            try:
-                args = parse_query(path, _multi(request))
-                result = execute(stores, cache, auth.user, path, args, Format(fmt))
-            except Denied as exc:
-                return _error(403, exc.message)
-            except CommandError as exc:
-                return _error(exc.status, exc.message)
+            result = run_for(request, path, Format(fmt))
+            if isinstance(result, Response):
+                return result
             name = f"{result.name}.{fmt}"
             if fmt == "csv":
                 buf = io.StringIO()
@@ -268,6 +273,30 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
                           query=dict(request.query_params))
         return handler
 
+    def post_handler(slug: str) -> Callable[..., Any]:
+        pg = pages[slug]
+
+        async def handler(request: Request) -> Response:
+            auth = authenticate(request)
+            if auth is None or auth.via != "session":
+                return RedirectResponse("/login", status_code=303)
+            form = await request.form()
+            if not check_csrf(auth, str(form.get("csrf_token") or "")):
+                return HTMLResponse("Ongeldig formulier (CSRF).", status_code=403)
+            if auth.user.role not in pg.roles or pg.on_post is None:
+                return render("denied.html", request, status=403, auth=auth, current=pg,
+                              message="Deze pagina is niet beschikbaar voor uw rol.")
+            ctx = PageContext(stores, cache, auth.user, dict(request.query_params), pg.filters)
+            values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+            try:
+                message = pg.on_post(ctx, values) or "Opgeslagen."
+            except (Denied, CommandError) as exc:
+                message = "Niet opgeslagen: " + exc.message
+            except ValueError as exc:
+                message = f"Niet opgeslagen: {exc}"
+            return RedirectResponse(f"/{slug}?{urlencode({'melding': message})}", status_code=303)
+        return handler
+
     @app.get("/", include_in_schema=False)
     def start(request: Request) -> Response:
         auth = authenticate(request)
@@ -278,8 +307,10 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
             return render("denied.html", request, status=403, auth=auth, message="Geen pagina's voor uw rol.")
         return RedirectResponse(f"/{first.slug}", status_code=303)
 
-    for slug in pages:
+    for slug, pg in pages.items():
         app.add_api_route(f"/{slug}", page_handler(slug), methods=["GET"], include_in_schema=False)
+        if pg.on_post is not None:
+            app.add_api_route(f"/{slug}", post_handler(slug), methods=["POST"], include_in_schema=False)
 
     return app
 
@@ -327,13 +358,28 @@ class PageContext:
         self.stores, self.cache, self.user, self.query, self.filter_names = stores, cache, user, query, filters
         self._years: list[int] | None = None
 
+    def memo(self, name: str, key: Any, fn: Callable[[], Any]) -> Any:
+        """Cache ``fn()`` per data version under (name, key). Only for values that are derived from data the
+        user was already allowed to get (e.g. a chart of a result) or that hold no tenant data (filter lists)."""
+        full = ("memo", name, key, self.stores.data_version())
+        hit = self.cache.get(full)
+        if hit is None:
+            hit = fn()
+            self.cache.put(full, hit)
+        return hit
+
+    def _reference(self, sql: str) -> list[dict[str, Any]]:
+        def load() -> list[dict[str, Any]]:
+            with self.stores.admin() as db:
+                return db.query(sql)
+        return list(self.memo("reference", sql, load))
+
     # filters
     @property
     def years(self) -> list[int]:
         if self._years is None:
-            with self.stores.admin() as db:
-                rows = db.query("SELECT DISTINCT CAST(EXTRACT(YEAR FROM service_month) AS INTEGER) AS y "
-                                "FROM declaration_line ORDER BY 1")
+            rows = self._reference("SELECT DISTINCT CAST(EXTRACT(YEAR FROM service_month) AS INTEGER) AS y "
+                                   "FROM declaration_line ORDER BY 1")
             self._years = [int(r["y"]) for r in rows] or [date.today().year - 1]
         return self._years
 
@@ -360,16 +406,18 @@ class PageContext:
         return (self.query.get("category") or "").strip() or None
 
     def municipalities(self) -> list[dict[str, Any]]:
-        with self.stores.admin() as db:
-            return db.query("SELECT code, name FROM municipality ORDER BY code")
+        return self._reference("SELECT code, name FROM municipality ORDER BY code")
 
     def categories(self) -> list[tuple[str, str]]:
         from jeugdregie.ijw.codelists import label
 
-        with self.stores.admin() as db:
-            codes = [r["c"] for r in db.query(
-                "SELECT DISTINCT product_category AS c FROM declaration_line ORDER BY 1")]
+        codes = [r["c"] for r in self._reference(
+            "SELECT DISTINCT product_category AS c FROM declaration_line ORDER BY 1")]
         return [(c, f"{c} {label('productcategorie', c)}".strip()) for c in codes]
+
+    def chart(self, name: str, data: Any, draw: Callable[[], bytes]) -> str:
+        """An inline SVG chart, drawn once per data version for the same input ``data``."""
+        return self.memo("chart:" + name, repr(data), lambda: self.svg(draw()))  # type: ignore[no-any-return]
 
     def has(self, path: str) -> bool:
         from jeugdregie.web.registry import API_ROUTES
@@ -380,6 +428,12 @@ class PageContext:
         """The command's captured output (tables + JSON); raises Denied / CommandError like the API."""
         clean = {k.replace("_", "-"): v for k, v in args.items() if v is not None}
         return execute(self.stores, self.cache, self.user, path, clean)
+
+    def analysis(self, path: str, fn: Callable[[Any, dict[str, Any]], Any], name: str, **args: Any) -> Any:
+        """``fn(db, args)`` under the policy of API route ``path`` with ``args`` (for charts built from an
+        analysis function the route's command also uses); raises Denied like ``run``."""
+        clean = {k.replace("_", "-"): v for k, v in args.items() if v is not None}
+        return execute_analysis(self.stores, self.cache, self.user, path, clean, fn, name)
 
     def section(self, title: str, path: str, table_index: int = 0, row_filter: Callable[[dict], bool] | None = None,
                 **args: Any) -> Section:
@@ -396,6 +450,15 @@ class PageContext:
         return Section(title, table=table, notes=list(table.notes),
                        download=(path, {k.replace("_", "-"): v for k, v in args.items() if v is not None}))
 
+    def sections(self, title: str, path: str, **args: Any) -> list[Section]:
+        """One section per table of a command (the first with the download links)."""
+        first = self.section(title, path, **args)
+        if first.table is None:
+            return [first]
+        out = self.run(path, **args)  # cached, or (uncached routes) the same audit record again
+        rest = [Section(t.title, table=t, notes=list(t.notes)) for t in out.tables[1:]]
+        return [first, *rest]
+
     @staticmethod
     def download_query(args: dict[str, Any]) -> str:
         return urlencode([(k, "true" if v is True else v) for k, v in args.items() if v not in (None, False)])
@@ -407,9 +470,11 @@ class PageContext:
 
     @staticmethod
     def svg(data: bytes) -> str:
-        text = data.decode("utf-8")
-        start = text.find("<svg")
-        return Markup(text[start:]) if start >= 0 else ""  # type: ignore[return-value]
+        """A data: URI for an SVG chart, shown with <img> (the page's CSP forbids inline styles, which
+        matplotlib's SVG uses; an image keeps its own styles and gets alt text)."""
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
     @staticmethod
     def now() -> str:

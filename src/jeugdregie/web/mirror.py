@@ -30,7 +30,7 @@ from jeugdregie.cli.output import Emitted, capture
 from jeugdregie.store.database import Database
 
 #: options never exposed over HTTP (storage, output files, server-side input files)
-HIDDEN_OPTIONS = {"db", "fmt", "out", "chart", "from_table", "rules", "segment", "contracted", "help"}
+HIDDEN_OPTIONS = {"db", "fmt", "out", "chart", "from_table", "rules", "segment", "contracted", "thresholds", "help"}
 TRUE = {"1", "true", "ja", "yes", "on"}
 FALSE = {"0", "false", "nee", "no", "off", ""}
 
@@ -144,7 +144,38 @@ def normalise_args(params: Sequence[Param], query: Mapping[str, Sequence[str]]) 
             args[name] = vals
         else:
             args[name] = vals[-1]
+    check_ranges(args)
     return args
+
+
+#: accepted calendar years for year, date and period options: analyses build month-by-month triangles
+#: between these dates, so an absurd year (9999) would cost unbounded memory
+YEARS = range(1990, 2101)
+YEAR_OPTIONS = {"year", "norm-year"}
+DATE_OPTIONS = {"as-of", "peildatum"}
+PERIOD_OPTIONS = {"period", "from", "to", "norm-period"}
+
+
+def check_ranges(args: Mapping[str, Any]) -> None:
+    """Refuse (400) years outside ``YEARS`` in year, date and period options."""
+    from datetime import date
+
+    for name, value in args.items():
+        if value is None or isinstance(value, list | bool):
+            continue
+        text = str(value).strip()
+        if name in YEAR_OPTIONS:
+            if not (text.lstrip("-").isdigit() and int(text) in YEARS):
+                raise CommandError(f"{name}: een jaar van {YEARS.start} tot en met {YEARS.stop - 1}")
+        elif name in DATE_OPTIONS:
+            try:
+                ok = date.fromisoformat(text).year in YEARS
+            except ValueError:
+                ok = False
+            if not ok:
+                raise CommandError(f"{name}: een datum JJJJ-MM-DD tussen {YEARS.start} en {YEARS.stop - 1}")
+        elif name in PERIOD_OPTIONS and text[:4].isdigit() and int(text[:4]) not in YEARS:
+            raise CommandError(f"{name}: jaar buiten {YEARS.start}-{YEARS.stop - 1}")
 
 
 def argv(params: Sequence[Param], args: Mapping[str, Any], fmt: Format) -> list[str]:

@@ -54,10 +54,16 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("users/list", "admin", cache=False),
     # commands other work adds; served as soon as the command exists
     ApiRoute("forecast", "aggregate"),
-    ApiRoute("budget", "aggregate"),
-    ApiRoute("signals", "provider"),
-    ApiRoute("provider", "provider", provider_param="agb"),
+    ApiRoute("lag", "aggregate"),
+    ApiRoute("triangle", "aggregate"),
+    ApiRoute("budget/monitor", "aggregate"),
+    ApiRoute("budget/show", "aggregate"),
+    # signals and profiles name client pseudonyms as evidence: audit-logged by the command, so never cached
+    ApiRoute("signals", "provider", cache=False),
+    ApiRoute("provider", "provider", cache=False, provider_param="agb"),
+    ApiRoute("contracts/list", "provider"),
     ApiRoute("measures/list", "aggregate"),
+    ApiRoute("measures/show", "aggregate"),
     ApiRoute("report", "aggregate", cache=False),
 )
 
@@ -80,6 +86,9 @@ class Section:
     download: tuple[str, dict[str, Any]] | None = None   # (API path, args) for the CSV/Excel links
     figures: list[tuple[str, str]] = field(default_factory=list)  # key figures: (label, formatted value)
     notes: list[str] = field(default_factory=list)
+    #: an edit form posted to the page: (name, Dutch label, current value) per field, and the button text
+    form: list[tuple[str, str, str]] | None = None
+    form_button: str = "Opslaan"
 
 
 @dataclass(frozen=True)
@@ -91,16 +100,23 @@ class Page:
     render: Callable[..., list[Section]]
     filters: tuple[str, ...] = ("period", "municipality")
     description: str = ""
+    on_post: Callable[..., str | None] | None = None
 
 
 PAGES: dict[str, Page] = {}
 
 
 def page(slug: str, title: str, roles: set[str] | frozenset[str], order: int = 50,
-         filters: tuple[str, ...] = ("period", "municipality"), description: str = "") -> Callable[..., Any]:
-    """Register a page at ``/<slug>`` (``""`` is the start page) shown in the menu to ``roles``."""
+         filters: tuple[str, ...] = ("period", "municipality"), description: str = "",
+         on_post: Callable[..., str | None] | None = None) -> Callable[..., Any]:
+    """Register a page at ``/<slug>`` shown in the menu to ``roles``.
+
+    ``on_post(ctx, form) -> message``: makes the page editable. The app accepts ``POST /<slug>`` only from a
+    logged-in session of one of ``roles`` with a valid CSRF token, calls ``on_post`` and redirects back to the
+    page (Post/Redirect/Get) with the returned Dutch message. A form on the page is a ``Section`` with
+    ``form`` fields; the template adds the CSRF token."""
     def deco(fn: Callable[..., list[Section]]) -> Callable[..., list[Section]]:
-        PAGES[slug] = Page(slug, title, frozenset(roles), order, fn, filters, description)
+        PAGES[slug] = Page(slug, title, frozenset(roles), order, fn, filters, description, on_post)
         return fn
     return deco
 

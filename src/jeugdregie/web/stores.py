@@ -29,6 +29,13 @@ _SET_TENANT = ("SELECT set_config('jeugdregie.municipality', ?, false), "
                "set_config('jeugdregie.provider_sig', ?, false)")
 
 
+#: tables that are not registers: written only by an import (covered by import_run), or by the web layer
+_NOT_REGISTERS = {"import_run", "quarantine", "message", "client", "request", "assignment_version", "care_start_event",
+                  "care_stop_event", "change_request", "change_request_line", "declaration", "declaration_line",
+                  "declaration_response", "declaration_response_line", "audit_log", "web_user", "web_session",
+                  "web_login_attempt", "schema_migration", "rls_secret", "codelist"}
+
+
 class _Pool:
     def __init__(self, url: str, size: int = 8) -> None:
         self.url = url
@@ -79,7 +86,8 @@ class Stores:
             self._admin = _Pool(url)
             self._tenant = _Pool(tenant_url or url)
             self._region = _Pool(region_url or url)
-        self._version: tuple[float, Any] = (0.0, None)
+        self._version: tuple[float, Any] = (-1e9, None)
+        self._registers: list[str] | None = None
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -103,27 +111,23 @@ class Stores:
                 db.close()
 
     @contextlib.contextmanager
-    def admin(self) -> Iterator[Database]:
+    def _cursor(self) -> Iterator[Database]:
+        db = _duck_cursor(self.main)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def admin(self) -> contextlib.AbstractContextManager[Database]:
         """Accounts, sessions, audit log (owner connection)."""
-        if self.engine == "duckdb":
-            db = _duck_cursor(self.main)
-            try:
-                yield db
-            finally:
-                db.close()
-        else:
-            with self._from(self._admin) as db:
-                yield db
+        return self._cursor() if self.engine == "duckdb" else self._from(self._admin)
 
     @contextlib.contextmanager
     def scoped(self, grant: Grant) -> Iterator[Database]:
         """The connection an analysis runs on for this grant."""
         if self.engine == "duckdb":
-            db = _duck_cursor(self.main)
-            try:
+            with self._cursor() as db:
                 yield db
-            finally:
-                db.close()
         elif grant.scope == "tenant":
             from jeugdregie.store.rls import tenant_settings
 
@@ -134,19 +138,25 @@ class Stores:
                 yield db
 
     def data_version(self, ttl: float = 2.0) -> Any:
-        """Changes whenever data that analyses read changes (imports, norms, population); checked at most
-        every ``ttl`` seconds. Used as part of the result-cache key."""
+        """Changes whenever data that analyses read changes: import runs, and the row count of every register
+        table (norms, population, budgets, measures, …); checked at most every ``ttl`` seconds. Part of the
+        result-cache key (the cache also expires entries after a few minutes)."""
         now = time.monotonic()
         with self._lock:
             if now - self._version[0] < ttl:
                 return self._version[1]
-        parts = []
         with self.admin() as db:
-            for table, col in (("import_run", "finished_at"), ("access_norm", "imported_at"),
-                               ("population", "year"), ("store_meta", "meta_value")):
-                if db.table_exists(table):
-                    parts.append(tuple(db.query(
-                        f"SELECT count(*) AS n, max({col}) AS m FROM {table}")[0].values()))  # noqa: S608 - fixed names
+            if self._registers is None:
+                self._registers = [r["t"] for r in db.query(
+                    "SELECT table_name AS t FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                    "AND table_schema = current_schema() ORDER BY 1") if r["t"] not in _NOT_REGISTERS]
+            parts: list[Any] = [tuple(db.query("SELECT count(*) AS n, max(finished_at) AS m FROM import_run")[0]
+                                      .values())]
+            if self._registers:
+                union = " UNION ALL ".join(
+                    f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in self._registers)  # noqa: S608
+                parts += sorted((r["t"], int(r["n"])) for r in db.query(union))
+            parts.append(db.query_value("SELECT meta_value FROM store_meta WHERE meta_key = 'synthetic'"))
         version = tuple(parts)
         with self._lock:
             self._version = (now, version)

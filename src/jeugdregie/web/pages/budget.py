@@ -7,34 +7,45 @@ from typing import Any
 from jeugdregie.web.registry import Section, page
 
 
+def forecast_chart(ctx: Any, year: int, municipality: str | None) -> str:
+    """Realisation + forecast fan vs budget per month (the chart of ``jeugdregie forecast --chart``)."""
+    from jeugdregie.analysis.forecast import monthly_realisation
+    from jeugdregie.cli.forecast import resolve_as_of
+    from jeugdregie.report.forecast_charts import realisation_fan
+
+    def draw(db: Any, args: dict[str, Any]) -> str:
+        monthly = monthly_realisation(db, year, resolve_as_of(db, None), municipality=args.get("municipality"))
+        return str(ctx.svg(realisation_fan(monthly, fmt="svg")))
+
+    return str(ctx.analysis("forecast", draw, "realisation_fan", year=year, municipality=municipality))
+
+
 @page("budget", "Budget & prognose", {"gemeente", "regio", "contractmanager"}, order=30,
       description="Verwachte jaarkosten inclusief nog te verwachten declaraties, met bandbreedte, tegenover het budget.")
 def budget(ctx: Any) -> list[Section]:
+    from jeugdregie.web.permissions import Denied
+    from jeugdregie.web.service import CommandError
+
     m = ctx.municipality
     sections: list[Section] = []
     if ctx.has("forecast"):
+        title = f"Prognose zorgjaar {ctx.year}"
         try:
-            from jeugdregie.web.service import CommandError
-
-            out = ctx.run("forecast", year=ctx.year, municipality=m)
-            for i, table in enumerate(out.tables):
-                sections.append(Section(table.title, table=table, notes=list(table.notes),
-                                        download=("forecast", {"year": ctx.year, "municipality": m})
-                                        if i == 0 else None))
-        except Exception as exc:  # noqa: BLE001 - Denied/CommandError shown as a notice
-            from jeugdregie.web.permissions import Denied
-
-            if isinstance(exc, Denied | CommandError):
-                sections.append(Section("Prognose", notice="denied" if isinstance(exc, Denied) else "error",
-                                        text=exc.message))
-            else:
-                raise
+            chart = forecast_chart(ctx, ctx.year, m)
+            sections.append(Section(f"Realisatie en prognose {ctx.year}", chart_svg=chart,
+                                    text="Staven: al gedeclareerd. Lijn en band: verwachte eindkosten met "
+                                         "80%-interval (late declaraties). Stippellijn: begroting, indien ingelezen."))
+        except (Denied, CommandError) as exc:
+            sections.append(Section(title, notice="denied" if isinstance(exc, Denied) else "error",
+                                    text=exc.message))
+        sections.append(ctx.section(title, "forecast", year=ctx.year, municipality=m))
+        sections.append(ctx.section(f"Prognose {ctx.year} per categorie", "forecast", year=ctx.year, by="category",
+                                    municipality=m))
     else:
         sections.append(ctx.unavailable("Prognose", "De jaarprognose met late declaraties"))
-    if ctx.has("budget"):
-        sections.append(ctx.section("Budget tegenover realisatie", "budget", year=ctx.year, municipality=m))
+    if ctx.has("budget/monitor"):
+        sections.append(ctx.section("Begroting tegenover realisatie en prognose", "budget/monitor", year=ctx.year,
+                                    municipality=m))
     else:
-        sections.append(ctx.unavailable("Budget tegenover realisatie", "Het budgetregister"))
-    sections.append(ctx.section(f"Realisatie {ctx.year} per kwartaal (gedeclareerd tot nu toe)", "costs",
-                                period=str(ctx.year), by="total", per="quarter", municipality=m))
+        sections.append(ctx.unavailable("Begroting tegenover realisatie", "Het begrotingsregister"))
     return sections

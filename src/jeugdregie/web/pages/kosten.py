@@ -31,13 +31,14 @@ def kosten(ctx: Any) -> list[Section]:
     previous = str(ctx.year - 1) + ctx.period[4:]
     title = f"Verklaring kostenverschil {previous} → {ctx.period}"
     try:
-        out = ctx.run("explain", **{"from": previous, "to": ctx.period, "by": "product" if cat else "category",
-                                    "municipality": m})
-        svg = ctx.svg(decomposition_waterfall(out.json_obj, fmt="svg"))
+        out = ctx.run("explain", **{"from": previous, "to": ctx.period, "by": "category", "municipality": m})
+        r = out.json_obj
+        svg = ctx.chart("waterfall", (r["from"], r["to"], r["cost_from_cents"], r["cost_to_cents"], r["components"],
+                                      r.get("price_basis")), lambda: decomposition_waterfall(r, fmt="svg"))
         table = out.tables[0]
         sections.append(Section(title, chart_svg=svg, table=table, notes=list(table.notes),
-                                download=("explain", {"from": previous, "to": ctx.period,
-                                                      "by": "product" if cat else "category", "municipality": m})))
+                                download=("explain", {"from": previous, "to": ctx.period, "by": "category",
+                                                      "municipality": m})))
     except Denied as exc:
         sections.append(Section(title, notice="denied", text=exc.message))
     except CommandError as exc:

@@ -51,8 +51,8 @@ def overzicht(ctx: Any) -> list[Section]:
             by_q = {r["period"][-2:]: r["net_cents"] for r in q.json_obj["rows"]}
             series[str(y)] = [by_q.get(k) for k in ("Q1", "Q2", "Q3", "Q4")]
         if series:
-            svg = ctx.svg(trend(["Q1", "Q2", "Q3", "Q4"], series, title=f"Netto kosten per kwartaal, {scope}",
-                                fmt="svg"))
+            svg = ctx.chart("trend", (scope, series), lambda: trend(
+                ["Q1", "Q2", "Q3", "Q4"], series, title=f"Netto kosten per kwartaal, {scope}", fmt="svg"))
             sections.append(Section("Trend per kwartaal", chart_svg=svg,
                                     text="Per kwartaal van de zorgperiode; het laatste kwartaal kan nog groeien "
                                          "door late declaraties."))
@@ -61,9 +61,39 @@ def overzicht(ctx: Any) -> list[Section]:
     except CommandError as exc:
         sections.append(Section(f"Kerncijfers {scope}", notice="error", text=exc.message))
     if ctx.has("forecast"):
-        sections.append(ctx.section("Prognose tegenover budget", "forecast", year=ctx.year, municipality=m))
+        sections.append(_forecast(ctx, m))
     else:
         sections.append(ctx.unavailable("Prognose tegenover budget", "De prognose (late declaraties)"))
     sections.append(ctx.section("Gemeenten in de regio (geaggregeerd)", "costs", period=ctx.period,
                                 by="municipality"))
     return sections
+
+
+def _forecast(ctx: Any, m: str | None) -> Section:
+    from jeugdregie.web.permissions import Denied
+    from jeugdregie.web.service import CommandError
+
+    title = f"Prognose {ctx.year} tegenover budget"
+    try:
+        f = ctx.run("forecast", year=ctx.year, municipality=m).json_obj
+    except (Denied, CommandError) as exc:
+        return Section(title, notice="denied" if isinstance(exc, Denied) else "error", text=exc.message)
+    lo, hi = f["interval_80_cents"]
+    figures = [("Verwachte eindkosten", format_eur(f["expected_final_cents"])),
+               ("80%-interval", f"{format_eur(lo)} – {format_eur(hi)}"),
+               ("Al gedeclareerd", format_eur(f["declared_cents"])),
+               ("Nog te verwachten", format_eur(f["ibnr_cents"]))]
+    if f.get("budget_cents") is not None:
+        figures.append(("Begroting", format_eur(f["budget_cents"])))
+        over = f.get("expected_over_under_cents")
+        if over is not None:
+            figures.append(("Verwacht over (+) / onder (-)", ("+" if over >= 0 else "") + format_eur(over)))
+    else:
+        figures.append(("Begroting", "niet ingelezen"))
+    return Section(title, figures=figures, text=f"Peildatum {_nl_date(f['as_of'])}; zie Budget & prognose.",
+                   notes=list(f.get("notes", [])))
+
+
+def _nl_date(iso: str) -> str:
+    y, mo, d = iso[:10].split("-")
+    return f"{d}-{mo}-{y}"

@@ -17,19 +17,9 @@ OTHER = "0629"
 @pytest.fixture(scope="session")
 def region_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB file with a small synthetic region (3 municipalities, 2024-2025), marked synthetic."""
-    from jeugdregie.ingest.loader import Ingester
-    from jeugdregie.store import connect
-    from jeugdregie.store.meta import set_meta
-    from jeugdregie.synth.config import SynthOptions
-    from jeugdregie.synth.generator import generate
+    from jeugdregie.web.bench import small_region_store
 
-    base = tmp_path_factory.mktemp("webregion")
-    generate(SynthOptions(out=str(base / "region"), scale="small", seed=3, inject_anomalies=True))
-    db = connect(str(base / "region.duckdb"))
-    set_meta(db, "synthetic", "true")
-    Ingester(db, b"web-test-key-0123456789", user="test").run([base / "region" / "ijw"])
-    db.close()
-    return base / "region.duckdb"
+    return small_region_store(tmp_path_factory.mktemp("webregion"), seed=3, anomalies=True)
 
 
 def make_users(db: Any) -> dict[str, str]:

@@ -26,7 +26,7 @@ def test_login_sets_secure_httponly_cookie_and_shows_banner(client: Any, app_env
     assert page.status_code == 200
     assert "Synthetische gegevens" in page.text
     assert "Kerncijfers gemeente 0603" in page.text
-    assert "<svg" in page.text  # server-rendered trend chart
+    assert "data:image/svg+xml;base64," in page.text  # server-rendered trend chart
     assert "€ " in page.text
 
 

@@ -35,6 +35,9 @@ EXPECTED: dict[str, dict[str, dict[str, bool]]] = {
                  "beheer": {"none": False, "own": False, "other": False}},
 }
 
+#: routes that show one record by number; the test region has none, so an allowed call may answer 400
+NEEDS_RECORD = {"measures/show", "provider"}
+
 SAMPLES = {"period": "2025", "from": "2024", "to": "2025", "year": "2025", "norm-period": "2024",
            "as-of": "2026-03-31"}
 
@@ -105,7 +108,8 @@ def test_authorisation_matrix(client: Any, app_env: Any, web_db: Any) -> None:
                     r = client.get(prefix + path, params=args, headers=h)
                     where = f"{prefix}{path} {args} as {role}"
                     if expected:
-                        assert r.status_code == 200, f"{where}: {r.status_code} {r.text[:300]}"
+                        ok = {200, 400} if path in NEEDS_RECORD else {200}  # 400: no such record in the test data
+                        assert r.status_code in ok, f"{where}: {r.status_code} {r.text[:300]}"
                     else:
                         assert r.status_code == 403, f"{where}: {r.status_code} {r.text[:300]}"
                         assert r.headers["content-type"].startswith("application/json")

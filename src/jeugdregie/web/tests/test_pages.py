@@ -41,7 +41,7 @@ def test_category_filter_and_waterfall(client: Any, app_env: Any) -> None:
     page = client.get(f"/kosten?period=2025&municipality={MUN}&category=45")
     assert page.status_code == 200
     assert "Verklaring kostenverschil 2024 → 2025" in page.text
-    assert page.text.count("<svg") >= 1
+    assert page.text.count("data:image/svg+xml") >= 1
 
 
 def test_signal_list_page_is_audit_logged(client: Any, app_env: Any) -> None:
