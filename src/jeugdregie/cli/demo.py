@@ -64,6 +64,11 @@ def demo(
         from jeugdregie.analysis.reach import import_population
 
         import_population(database, population, source="synthetisch")
+    if contracts.is_file():  # contract list for non_contracted / tariff_deviation signals (replaces the same rows)
+        from jeugdregie.ingest.contracts import import_contracts
+
+        imported = import_contracts(database, contracts)
+        console.print(f"Contractlijst: {format_int(imported.imported)} regels ingelezen uit {contracts.name}")
     st = status(database)
     database.close()
     c = summary.counts
@@ -90,7 +95,6 @@ def demo(
         f"jeugdregie costs --period {last} --by category {dbo}",
         f"jeugdregie explain --from {first} --to {last} --by category {dbo}",
         f"jeugdregie forecast --year {last} --as-of {last + 1}-03-31 {dbo}",
-        f"jeugdregie contracts import {contracts} {dbo}",
         f"jeugdregie signals --period {last} {dbo}",
         f"jeugdregie lists wlz --period {last} --municipality {next(iter(sorted(_munis(db_url))), '0603')} {dbo}",
         f"jeugdregie serve {dbo}",

@@ -82,3 +82,10 @@ def test_demo_loads_region_population_and_suggests_only_existing_commands(tmp_pa
     assert json.loads(runner.invoke(app, ["status", "--db", db, "--format", "json"]).stdout) == st
     reach = json.loads(runner.invoke(app, ["reach", "--year", "2024", "--db", db, "--format", "json"]).stdout)
     assert all(row["residents_0_22"] for row in reach["rows"])
+    from jeugdregie.store import connect
+
+    store = connect(db)
+    try:  # the demo's contract list feeds the non_contracted / tariff_deviation signals
+        assert store.query("SELECT count(*) AS n FROM contract")[0]["n"] > 0
+    finally:
+        store.close()
