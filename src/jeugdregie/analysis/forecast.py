@@ -136,10 +136,21 @@ def budget_total(db: Database, year: int, municipality: str | None = None,
     return sum(amounts.values()) if amounts else None
 
 
+YEAR_RANGE = range(1990, 2101)
+
+
+def check_year(year: int, as_of: date) -> None:
+    """Refuse service years and reference dates outside 1990-2100: the triangle grows with the span between
+    them, so a mistyped year would otherwise build an unbounded triangle."""
+    if year not in YEAR_RANGE or as_of.year not in YEAR_RANGE:
+        raise ValueError(f"jaar {year} / peildatum {as_of.isoformat()} buiten het bereik 1990-2100")
+
+
 def forecast_year(db: Database, year: int, as_of: date, by: str | None = None, municipality: str | None = None,
                   tail: str | float | None = DEFAULT_TAIL, history_years: int = HISTORY_YEARS) -> dict[str, Any]:
     """Expected final cost of service year ``year`` as known on ``as_of`` (same dict as
     ``jeugdregie forecast --format json``; with ``by`` a ``rows`` list with the same keys per group)."""
+    check_year(year, as_of)
     if by is not None and by not in FORECAST_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(FORECAST_BY)}")
     if as_of < date(year, 1, 1):
@@ -218,6 +229,7 @@ def monthly_realisation(db: Database, year: int, as_of: date, municipality: str 
     amount, the expected final cost with its 80% interval and the budget spread evenly over the months
     (a chart/table of realisation + forecast fan vs budget). ``budget_line`` restricts to one budget line
     (needs the product mapping)."""
+    check_year(year, as_of)
     first = (year - history_years) * 12
     last = min(month_index(as_of), year * 12 + 11)
     from jeugdregie.analysis.budget import UNMAPPED, mapped_lines

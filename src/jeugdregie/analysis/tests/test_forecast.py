@@ -112,3 +112,17 @@ def test_backtest_replay_and_summary(region: tuple[str, dict[str, Any]]) -> None
     assert s["points"] == 3 and s["by_months_after"]["6"]["n"] == 3
     assert s["mape_all"] == pytest.approx(sum(abs(p["error"]) for p in points) / 3)
     assert s["by_months_after"]["3"]["mape"] is None
+
+
+@pytest.mark.parametrize(("year", "as_of"), [(2147483, date(2024, 3, 31)), (2023, date(9999, 12, 31)),
+                                             (1500, date(2024, 3, 31))])
+def test_years_outside_range_are_refused_before_building_a_triangle(tmp_path: Path, year: int,
+                                                                    as_of: date) -> None:
+    db = connect(str(tmp_path / "s.duckdb"))
+    try:
+        with pytest.raises(ValueError, match="1990-2100"):
+            forecast_year(db, year, as_of)
+        with pytest.raises(ValueError, match="1990-2100"):
+            monthly_realisation(db, year, as_of)
+    finally:
+        db.close()
