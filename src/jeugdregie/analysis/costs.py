@@ -23,10 +23,22 @@ from fractions import Fraction
 from typing import Any
 
 from jeugdregie.analysis import smallcells
+from jeugdregie.analysis.budget import BUDGET_LINE_SQL
 from jeugdregie.analysis.cost_change import UNIT_SQL, data_notes, group_label, line_filter, reference_names
+from jeugdregie.analysis.reach import BANDS
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
+
+#: age in whole years on the first day of the service month (a birthday later in that month counts next month)
+AGE_SQL = ("(CAST(EXTRACT(YEAR FROM l.service_month) AS INTEGER) - CAST(EXTRACT(YEAR FROM c.birth_date) AS INTEGER)"
+           " - CASE WHEN CAST(EXTRACT(MONTH FROM c.birth_date) AS INTEGER) * 100"
+           " + CAST(EXTRACT(DAY FROM c.birth_date) AS INTEGER)"
+           " > CAST(EXTRACT(MONTH FROM l.service_month) AS INTEGER) * 100 + 1 THEN 1 ELSE 0 END)")
+#: the standard age bands 0-4, 4-12, 12-18, 18-23 ("tot": 4 belongs to 4-12); sortable codes, labels below
+AGE_BAND_SQL = ("CASE WHEN c.birth_date IS NULL THEN 'onbekend' "
+                + " ".join(f"WHEN {AGE_SQL} BETWEEN {lo} AND {hi} THEN '{lo:02d}-{hi + 1:02d}'" for lo, hi in BANDS)
+                + f" WHEN {AGE_SQL} > {BANDS[-1][1]} THEN '{BANDS[-1][1] + 1:02d}+' ELSE 'onbekend' END")
 
 COST_BY = {
     "category": "l.product_category",
@@ -34,10 +46,18 @@ COST_BY = {
     "provider": "l.provider_agb",
     "municipality": "l.municipality",
     "referrer": "COALESCE(r.referrer_type, 'onbekend')",
+    "budget_line": BUDGET_LINE_SQL,
+    "age_band": AGE_BAND_SQL,
+    "gender": "COALESCE(c.gender, 'onbekend')",
+    "pc4": "COALESCE(c.pc4, 'onbekend')",
     "total": "'totaal'",
 }
 COST_BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": "Aanbieder",
-                   "municipality": "Gemeente", "referrer": "Verwijzer", "total": "Totaal"}
+                   "municipality": "Gemeente", "referrer": "Verwijzer", "budget_line": "Begrotingspost",
+                   "age_band": "Leeftijdsklasse", "gender": "Geslacht", "pc4": "Postcode (PC4)", "total": "Totaal"}
+#: groupings that need the client's attributes (birth date, gender, PC4 as stored at ingest)
+CLIENT_BY = ("age_band", "gender", "pc4")
+CLIENT_JOIN = " LEFT JOIN client c ON c.client_id = l.client_id"
 
 REFERRER_JOIN = (
     " LEFT JOIN assignment a ON a.municipality = l.municipality AND a.toewijzing_nummer = l.toewijzing_nummer"
@@ -54,6 +74,8 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
     joins, where, params = line_filter(p, municipality, approved_only, as_of)
     if by == "referrer":
         joins += REFERRER_JOIN
+    if by in CLIENT_BY:
+        joins += CLIENT_JOIN
     bucket = bucket_sql(per, "l.service_month") if per else f"'{p.label}'"
     grp = COST_BY[by]
     # PostgreSQL rejects literal constants in GROUP BY: group only on the real expressions
