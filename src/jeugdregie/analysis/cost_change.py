@@ -20,6 +20,7 @@ from typing import Any
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.decomposition import GroupFigures, decompose
 from jeugdregie.analysis.service_periods import ServicePeriod, parse_period
+from jeugdregie.analysis.special_periods import notes_for
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
 
@@ -225,6 +226,7 @@ def explain_store(db: Database, period_from: str, period_to: str, by: str = "cat
     result["as_of"] = as_of
     result["data_until"], extra = data_notes(db, as_of)
     result["notes"].extend(extra)
+    result["notes"].extend(notes_for(db, [(p0.start, p0.end), (p1.start, p1.end)], municipality))
     result["notes"].append(
         "Cellen zijn product × eenheid binnen elke rij; minuten zijn omgerekend naar uren. Eenheden per rij "
         "alleen bij --by product met één eenheid (verschillende eenheden zijn niet optelbaar).")

@@ -27,6 +27,7 @@ from jeugdregie.analysis.budget import BUDGET_LINE_SQL
 from jeugdregie.analysis.cost_change import UNIT_SQL, data_notes, group_label, line_filter, reference_names
 from jeugdregie.analysis.reach import BANDS
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
+from jeugdregie.analysis.special_periods import notes_for
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
 
@@ -177,6 +178,7 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
     data_until, extra = data_notes(db, as_of)
     notes.extend(extra)
+    notes.extend(notes_for(db, [(p.start, p.end)], municipality))
     return {"period": p.label, "by": by, "as_of": as_of, "data_until": data_until, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
             "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
 

@@ -92,6 +92,7 @@ def costs(
     """Kostenoverzicht per zorgperiode: cliënten, trajecten, eenheden, netto kosten en kosten per cliënt."""
     from jeugdregie.analysis.costs import cost_overview
     from jeugdregie.analysis.service_periods import parse_period
+    from jeugdregie.analysis.special_periods import spans
     from jeugdregie.report.charts import chart_format, trend
 
     try:
@@ -106,6 +107,7 @@ def costs(
             trend_result = result if (per or not chart) else cost_overview(
                 database, period, by=by.value, per=auto, municipality=municipality, approved_only=approved_only,
                 as_of=peil)
+            chart_spans = spans(database, sorted({r["period"] for r in trend_result["rows"]}), municipality)
         finally:
             database.close()
     except ValueError as exc:
@@ -122,5 +124,6 @@ def costs(
         top = sorted(totals, key=lambda g: -totals[g])[:8]
         series = {g: [next((r["net_cents"] for r in trend_result["rows"] if r["group"] == g and r["period"] == p), 0)
                       for p in periods] for g in top}
-        Path(chart).write_bytes(trend(periods, series, title=f"Netto kosten {result['period']}", fmt=chart_fmt))
+        Path(chart).write_bytes(trend(periods, series, title=f"Netto kosten {result['period']}", fmt=chart_fmt,
+                                          spans=chart_spans))
         Console(stderr=True).print(f"Grafiek geschreven: {chart}")
