@@ -67,12 +67,21 @@ REFERRER_JOIN = (
 
 def cost_overview(db: Database, period: str, by: str = "category", per: str | None = None,
                   municipality: str | None = None, approved_only: bool = False,
-                  as_of: date | None = None) -> dict[str, Any]:
-    """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios."""
+                  as_of: date | None = None, products: list[str] | None = None,
+                  product_set: str | None = None) -> dict[str, Any]:
+    """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios.
+
+    ``products`` restricts to these product codes (e.g. the Wlz-border set of ``rules/wlz.yaml``, C34);
+    ``product_set`` is its Dutch name for the notes."""
     if by not in COST_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(COST_BY)}")
     p: ServicePeriod = parse_period(period)  # also ranges for trends: 2021-2025, 2022H1-2023H2
     joins, where, params = line_filter(p, municipality, approved_only, as_of)
+    if products is not None:
+        if not products:
+            raise ValueError("lege productset")
+        where += f" AND l.product_code IN ({', '.join('?' * len(products))})"
+        params = [*params, *products]
     if by == "referrer":
         joins += REFERRER_JOIN
     if by in CLIENT_BY:
@@ -179,8 +188,10 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
     data_until, extra = data_notes(db, as_of)
     notes.extend(extra)
     notes.extend(notes_for(db, [(p.start, p.end)], municipality))
+    if products is not None:
+        notes.insert(0, f"Alleen {product_set or 'de productset'}: {', '.join(sorted(products))}.")
     return {"period": p.label, "by": by, "as_of": as_of, "data_until": data_until, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
-            "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
+            "products": products, "product_set": product_set, "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
 
 
 def _round(f: Fraction) -> int:

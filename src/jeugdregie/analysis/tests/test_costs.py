@@ -234,3 +234,12 @@ def test_cost_overview_by_budget_line_age_band_gender_pc4(any_db: Database, tmp_
     for by in ("age_band", "gender", "pc4", "budget_line"):
         r = cost_overview(any_db, "2023", by=by)
         assert sum(row["net_cents"] for row in r["rows"]) == r["totals"][0]["net_cents"] == 155000
+
+
+def test_cost_overview_restricted_to_a_product_set(any_db: Database) -> None:
+    _small_store(any_db)
+    r = cost_overview(any_db, "2023", by="total", products=["41A03", "48A01"], product_set="testset")
+    assert r["rows"][0]["net_cents"] == 40000 and r["rows"][0]["clients"] == 2
+    assert r["notes"][0] == "Alleen testset: 41A03, 48A01."
+    with pytest.raises(ValueError, match="lege productset"):
+        cost_overview(any_db, "2023", products=[])
