@@ -209,7 +209,6 @@ class Ingester:
             "provider": {(r["agb"],) for r in q("SELECT agb FROM provider")},
             "product": {(r["category"], r["code"]) for r in q("SELECT category, code FROM product")},
         }
-        self._keys_table = False
         self._reset_known()
 
     # -- state of the store needed for cross-message checks, for the current chunk only -------------
@@ -248,11 +247,10 @@ class Ingester:
                 elif msg.message_type == "JW317":
                     keys.add(("change", agb, msg.fields.get("referentie_aanbieder")))
         rows = [k for k in keys if k[1] is not None and (k[0] in {"file", "message", "client"} or k[2] is not None)]
-        if not self._keys_table:
-            self.db.execute("CREATE TEMPORARY TABLE IF NOT EXISTS _ingest_keys (kind VARCHAR, k1 VARCHAR, k2 VARCHAR)")
-            self._keys_table = True
-        self.db.execute("DELETE FROM _ingest_keys")
-        self.db.insert_rows("_ingest_keys", ["kind", "k1", "k2"], rows)
+        with self.db.rows_as_table("_ingest_keys", ["kind", "k1", "k2"], rows):
+            self._lookup()
+
+    def _lookup(self) -> None:
         q = self.db.query
         self.known_files.update(r["file_sha256"] for r in q(_LOOKUPS["file"]))
         self.known_messages.update((r["message_key"], r["content_sha256"]) for r in q(_LOOKUPS["message"]))
@@ -265,7 +263,6 @@ class Ingester:
             if cid not in self.client_state:
                 self.client_state[cid] = (cid, r["birth_date"], r["birth_date_usage"], r["gender"], r["pc4"],
                                           r["last_seen"])
-        self.db.execute("DELETE FROM _ingest_keys")
 
     # -- public API -------------------------------------------------------------------------------
     def run(self, paths: Iterable[Path], on_file: Callable[[Source, FileResult], None] | None = None,

@@ -113,6 +113,32 @@ class Database:
                         copy.write_row(r)
 
     @contextlib.contextmanager
+    def rows_as_table(self, name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Iterator[None]:
+        """Make ``rows`` queryable as table ``name`` (all columns VARCHAR) inside the block, e.g. to join a batch
+        of keys against the store in one query. DuckDB scans the rows in place (no table is stored);
+        PostgreSQL gets a temporary table that is dropped afterwards."""
+        if self.engine == "duckdb":
+            import numpy as np
+
+            data = {}
+            for i, c in enumerate(columns):
+                col = np.empty(len(rows), dtype=object)
+                col[:] = [r[i] for r in rows]
+                data[c] = col
+            self._con.register(name, data)
+            try:
+                yield
+            finally:
+                self._con.unregister(name)
+            return
+        self.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} VARCHAR' for c in columns)})")
+        try:
+            self.insert_rows(name, columns, rows)
+            yield
+        finally:
+            self.execute(f"DROP TABLE {name}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
         """Atomic block; nested calls join the outer transaction."""
         if self._tx_depth:
