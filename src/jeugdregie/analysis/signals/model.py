@@ -20,7 +20,7 @@ import yaml
 RULE_TYPES = ("declared_over_assigned", "outside_assignment", "after_stop", "before_start", "no_start_message",
               "duplicate_declaration", "non_contracted", "tariff_deviation")
 #: statistical signals: a provider compared with its peers
-STAT_TYPES = ("intensity_outlier", "growth_by_intensity", "late_declaring", "high_rejection")
+STAT_TYPES = ("intensity_outlier", "growth_by_intensity", "late_declaring", "high_rejection", "declaration_backlog")
 TYPES = RULE_TYPES + STAT_TYPES
 
 LABELS_NL = {
@@ -36,6 +36,7 @@ LABELS_NL = {
     "growth_by_intensity": "Omzetgroei vooral door intensiteit",
     "late_declaring": "Veel laat gedeclareerd",
     "high_rejection": "Veel afgewezen declaratieregels",
+    "declaration_backlog": "Achterstand in declareren: lopende zorg niet gedeclareerd",
 }
 
 
