@@ -19,8 +19,9 @@ def test_where_equal_filters_rows(tmp_path: Path) -> None:
     try:
         db.execute("CREATE TABLE t (m VARCHAR, p VARCHAR)")
         db.insert_rows("t", ["m", "p"], [("0603", "a"), ("0603", "b"), ("0629", "a")])
+        sql = "SELECT * FROM t"
         for filters, n in (({}, 3), ({"m": "0603"}, 2), ({"m": "0603", "p": "a"}, 1), ({"m": None, "p": "a"}, 2)):
             where, params = where_equal(**filters)
-            assert len(db.query("SELECT * FROM t" + where, params)) == n, filters
+            assert len(db.query(sql + where, params)) == n, filters
     finally:
         db.close()
