@@ -159,3 +159,4 @@ def test_ledger_case_of_another_municipality_is_refused(forms_client: Any) -> No
     assert r.status_code == 400 and "hoort niet bij uw gemeente" in r.text
     with app_db(client) as db:
         assert ledger.get_case(db, case.case_id).status == "aangevraagd"
+
