@@ -136,6 +136,14 @@ def _declared_realisation(db: Database, municipality: str, year: int, as_of: dat
             "unmapped_expected_final_cents": unmapped["expected_final_cents"] if unmapped else 0}
 
 
+def usable_interval(forecast: dict[str, Any]) -> bool:
+    """Whether a forecast's 80% interval can be carried to a budget: a standard error above the expected final
+    cost itself (a sparse line whose chain ladder variance explodes) or a negative bound says nothing about
+    next year's cost, so such a line gets no interval rather than a meaningless one."""
+    lo, _ = forecast["interval_80_cents"]
+    return lo >= 0 and forecast["se_cents"] <= max(int(forecast["expected_final_cents"]), 0)
+
+
 def _eur(cents: int) -> str:
     return format_eur(cents, decimals=cents % 100 != 0)
 
@@ -196,10 +204,13 @@ def propose(db: Database, year: int, index: Fraction, shifts: list[Shift] | None
         prev = register.get((line, "budget", prev_year))
         reg_real = register.get((line, "realisation", real_year))
         fc = decl_rows.get(line)
+        interval_unusable = False
         if fc is not None:
             realisation: int | None = int(fc["expected_final_cents"])
             real_source: str | None = "declaraties"
             real_iv: list[int] | None = [int(x) for x in fc["interval_80_cents"]]
+            if not usable_interval(fc):
+                real_iv, interval_unusable = None, True
         else:
             realisation, real_source, real_iv = reg_real, ("register" if reg_real is not None else None), None
         wanted = line_basis.get(line, basis)
@@ -240,11 +251,12 @@ def propose(db: Database, year: int, index: Fraction, shifts: list[Shift] | None
             "difference_cents": None if prev is None else proposed - prev,
             "proposal_interval_80_cents": carried,
             "interval_position": position,
+            "interval_unusable": interval_unusable,
         }
         row["grondslag"] = _grondslag(row, prev_year, real_year, pct, peil if fc is not None else None, round_eur)
         rows.append(row)
     totals = _totals(rows, declared, index)
-    notes = _notes(mun, year, prev_year, real_year, pct, peil, declared, outside, round_eur)
+    notes = _notes(mun, year, prev_year, real_year, pct, peil, declared, outside, round_eur, rows)
     return {**empty, "as_of": peil.isoformat() if declared else None, "rows": rows, "totals": totals,
             "notes": notes}
 
@@ -254,10 +266,14 @@ def _grondslag(r: dict[str, Any], prev_year: int, real_year: int, pct: str, peil
     parts: list[str] = []
     if r["basis"] == "realisation":
         if r["realisation_source"] == "declaraties":
-            lo, hi = r["realisation_interval_80_cents"]
+            if r["realisation_interval_80_cents"]:
+                lo, hi = r["realisation_interval_80_cents"]
+                spread = f"80%-interval {_eur(lo)} – {_eur(hi)}"
+            else:
+                spread = "geen bruikbaar interval: te weinig declaraties voor dit perceel"
             parts.append(f"Realisatie {real_year} {_eur(r['realisation_cents'])}: gedeclareerd "
                          f"{_eur(r['realisation_declared_cents'])} + verwacht nog te declareren "
-                         f"{_eur(r['realisation_outstanding_cents'])} (80%-interval {_eur(lo)} – {_eur(hi)}, "
+                         f"{_eur(r['realisation_outstanding_cents'])} ({spread}, "
                          f"peildatum {peil.isoformat() if peil else '?'})")
         else:
             parts.append(f"Realisatie {real_year} volgens het begrotingsregister {_eur(r['realisation_cents'])}")
@@ -294,7 +310,7 @@ def _totals(rows: list[dict[str, Any]], declared: dict[str, Any] | None, index: 
         values = [r[col] for r in rows if r[col] is not None]
         totals[col] = sum(values) if values else None
     total_fc = declared["total"] if declared else None
-    if total_fc is not None:
+    if total_fc is not None and usable_interval(total_fc):
         decl = [r for r in rows if r["realisation_source"] == "declaraties"]
         shift = sum(r["shifts_cents"] for r in decl)
         lo, hi = (int(x) for x in total_fc["interval_80_cents"])
@@ -309,7 +325,7 @@ def _totals(rows: list[dict[str, Any]], declared: dict[str, Any] | None, index: 
 
 
 def _notes(mun: str, year: int, prev_year: int, real_year: int, pct: str, peil: date,
-           declared: dict[str, Any] | None, outside: int, round_eur: int) -> list[str]:
+           declared: dict[str, Any] | None, outside: int, round_eur: int, rows: list[dict[str, Any]]) -> list[str]:
     notes = [
         f"Begrotingsvoorstel {year} voor gemeente {mun}: per perceel de grondslag (realisatie {real_year} of "
         f"begroting {prev_year}) + indexatie {pct} over de grondslag + bekende verschuivingen (nominaal, niet "
@@ -324,6 +340,10 @@ def _notes(mun: str, year: int, prev_year: int, real_year: int, pct: str, peil: 
                      "verschuivingen.")
         notes.append("Interval van het totaal: uit één driehoek over alle gekoppelde declaraties, niet de som van "
                      "de intervalgrenzen per perceel.")
+        unusable = [r["budget_line"] for r in rows if r["interval_unusable"]]
+        if unusable:
+            notes.append(f"Geen interval voor {', '.join(unusable)}: te weinig declaraties (de standaardfout van de "
+                         "prognose is groter dan de verwachte kosten zelf).")
         if declared["unmapped_expected_final_cents"]:
             notes.append(f"{_eur(declared['unmapped_expected_final_cents'])} aan verwachte kosten {real_year} is "
                          "aan geen perceel gekoppeld (jeugdregie budget mapping) en telt niet mee.")

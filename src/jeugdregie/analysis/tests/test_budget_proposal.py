@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 
 from jeugdregie.analysis.budget import import_budget, import_mapping
-from jeugdregie.analysis.budget_proposal import CENTS_COLUMNS, Shift, parse_index, propose, read_shifts
+from jeugdregie.analysis.budget_proposal import (
+    CENTS_COLUMNS,
+    Shift,
+    parse_index,
+    propose,
+    read_shifts,
+    usable_interval,
+)
 from jeugdregie.analysis.forecast import forecast_year
+from jeugdregie.analysis.tests.store_rows import Lines
 from jeugdregie.analysis.tests.test_triangle import lagged_store
 from jeugdregie.money import round_half_up
 from jeugdregie.store.database import Database
@@ -145,15 +153,8 @@ def test_declared_realisation_and_interval_carried(any_db: Database, tmp_path: P
     assert rows["Verblijf"]["previous_budget_cents"] is None
     # Veilig Thuis is not paid through declarations: its budget is the basis, without an interval
     assert rows["Veilig Thuis"]["basis"] == "budget" and rows["Veilig Thuis"]["proposal_interval_80_cents"] is None
-    decl = res["totals"]["declaration_lines"]
-    assert decl["lines"] == 2
-    assert decl["proposed_cents"] == rows["Ambulant"]["proposed_cents"] + rows["Verblijf"]["proposed_cents"]
-    # the interval of the total comes from one triangle over all mapped declarations (here: all of them),
-    # carried forward with the index and the shifts of those lines -- not the sum of the lines' bounds
-    lo, hi = forecast_year(any_db, 2023, as_of, municipality="0363")["interval_80_cents"]
-    assert decl["realisation_interval_80_cents"] == [lo, hi]
-    assert decl["proposal_interval_80_cents"] == [lo + round_half_up(lo * 7, 200) + 2000,
-                                                  hi + round_half_up(hi * 7, 200) + 2000]
+    # two service months only: the chain ladder of the total has an exploded standard error, so no total interval
+    assert res["totals"].get("declaration_lines") is None
     assert res["as_of"] == "2024-06-30"
     _reconciles(res)
 
@@ -183,3 +184,59 @@ def test_refusals_are_dutch(any_db: Database, tmp_path: Path) -> None:
         propose(any_db, 2024, Fraction(0), municipality="0363", line_basis={"B": "budget"})
     with pytest.raises(ValueError, match="realisatiejaar"):
         propose(any_db, 2024, Fraction(0), municipality="0363", realisation_year=2024)
+
+
+def test_exploded_interval_is_not_carried() -> None:
+    """A sparse line whose chain-ladder variance explodes (seen on the synthetic region: a standard error of
+    1e22 cents on a EUR 16,502 crisis line) gets no interval instead of a meaningless one."""
+    ok = {"expected_final_cents": 3262090, "se_cents": 27656, "interval_80_cents": [3232240, 3298089]}
+    exploded = {"expected_final_cents": 1650250, "se_cents": 21350684998541368098816,
+                "interval_80_cents": [-27362003785330305531904, 27362003785330305531904]}
+    assert usable_interval(ok) and not usable_interval(exploded)
+    assert not usable_interval({**ok, "se_cents": 3262091})  # spread above the expected cost itself
+    assert not usable_interval({**ok, "interval_80_cents": [-1, 3298089]})
+
+
+def regular_store(db: Database) -> None:
+    """Three years of monthly care on two categories (0363), each month declared 60% one month and 40% three
+    months after the service month, with some variation, so the chain ladder has a regular pattern."""
+    b = Lines()
+    n = 0
+    for year in (2021, 2022, 2023):
+        for m in range(1, 13):
+            month = date(year, m, 1)
+            for product, base in (("45A65", 100000), ("43A01", 50000)):
+                amount = base + ((m * 7 + year) % 5) * 1000
+                for lag, share in ((1, 6), (3, 4)):
+                    y, mm = divmod(m - 1 + lag, 12)
+                    n += 1
+                    b.line(f"c{product}{m}", month, product, amount * share // 10 + (n % 3) * 100, decl=f"D{n}")
+                    row = list(b.lines[-1])
+                    row[-1] = date(year + y, mm + 1, 5)
+                    b.lines[-1] = tuple(row)
+    b.write(db)
+
+
+def test_total_interval_from_one_triangle_carried(any_db: Database, tmp_path: Path) -> None:
+    regular_store(any_db)
+    (tmp_path / "map.csv").write_text("product_category,product_code,budget_line\n45,,Ambulant\n43,,Verblijf\n",
+                                      encoding="utf-8")
+    import_mapping(any_db, tmp_path / "map.csv")
+    as_of = date(2024, 1, 31)  # November and December 2023 are not fully declared yet
+    res = propose(any_db, 2024, parse_index("0.035"), [Shift("Verblijf", 2000, "extra plaatsen")], as_of=as_of,
+                  municipality="0363")
+    rows = {r["budget_line"]: r for r in res["rows"]}
+    assert all(r["realisation_outstanding_cents"] > 0 and r["proposal_interval_80_cents"] for r in rows.values())
+    decl = res["totals"]["declaration_lines"]
+    assert decl["lines"] == 2
+    assert decl["proposed_cents"] == rows["Ambulant"]["proposed_cents"] + rows["Verblijf"]["proposed_cents"]
+    # the interval of the total comes from one triangle over all mapped declarations (here: all of them),
+    # carried forward with the index and the shifts of those lines -- not the sum of the lines' bounds
+    total = forecast_year(any_db, 2023, as_of, municipality="0363")
+    lo, hi = total["interval_80_cents"]
+    assert usable_interval(total) and decl["realisation_interval_80_cents"] == [lo, hi]
+    assert decl["proposal_interval_80_cents"] == [lo + round_half_up(lo * 7, 200) + 2000,
+                                                  hi + round_half_up(hi * 7, 200) + 2000]
+    summed = [sum(r["proposal_interval_80_cents"][i] for r in rows.values()) for i in (0, 1)]
+    assert summed[1] - summed[0] >= decl["proposal_interval_80_cents"][1] - decl["proposal_interval_80_cents"][0]
+    _reconciles(res)
