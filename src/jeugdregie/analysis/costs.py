@@ -1,5 +1,6 @@
 """Where does the money go: cost overview by service period and by municipality, category, product,
-provider or referrer type.
+provider, referrer type or budget line (perceel: the product -> budget-line mapping of ``analysis.budget``;
+unmapped declarations are "niet toegewezen").
 
 Service period: ``declaration_line.service_month`` (when the care was delivered), never the declaration or
 payment date. Net cost = debit minus credit (``signed_amount_cents``). Clients and trajectories are distinct
@@ -23,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from jeugdregie.analysis import smallcells
+from jeugdregie.analysis.budget import BUDGET_LINE_SQL
 from jeugdregie.analysis.cost_change import UNIT_SQL, data_notes, group_label, line_filter, reference_names
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
 from jeugdregie.ijw.codelists import label
@@ -34,10 +36,11 @@ COST_BY = {
     "provider": "l.provider_agb",
     "municipality": "l.municipality",
     "referrer": "COALESCE(r.referrer_type, 'onbekend')",
+    "budget_line": BUDGET_LINE_SQL,
     "total": "'totaal'",
 }
 COST_BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": "Aanbieder",
-                   "municipality": "Gemeente", "referrer": "Verwijzer", "total": "Totaal"}
+                   "municipality": "Gemeente", "referrer": "Verwijzer", "budget_line": "Perceel", "total": "Totaal"}
 
 REFERRER_JOIN = (
     " LEFT JOIN assignment a ON a.municipality = l.municipality AND a.toewijzing_nummer = l.toewijzing_nummer"

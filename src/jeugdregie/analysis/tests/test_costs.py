@@ -200,3 +200,26 @@ def test_explain_store_new_product(any_db: Database) -> None:
     masked = {row["group"].split(" ")[0]: row for row in explain_store(any_db, "2022", "2023", by="product")["rows"]}
     assert masked["43A02"]["clients"] == {"from": 0, "to": None}  # small cell across municipalities
     assert sum(masked["43A02"]["components"].values()) == 250000
+
+
+def test_cost_overview_by_budget_line(any_db: Database, tmp_path: object) -> None:
+    """Costs per budget line (perceel) through the product mapping; a client in two lines counts once in the total
+    and declarations without a mapping are 'niet toegewezen' (capability C23)."""
+    from pathlib import Path
+
+    from jeugdregie.analysis.budget import UNMAPPED, import_mapping
+
+    _small_store(any_db)
+    path = Path(str(tmp_path)) / "map.csv"
+    path.write_text("product_category,product_code,budget_line,municipality\n45,,Ambulant,\n45,,Ambulant lokaal,0363\n"
+                    "41,41A03,Dagbehandeling,\n", encoding="utf-8")
+    import_mapping(any_db, path)
+    r = cost_overview(any_db, "2023", by="budget_line")
+    rows = {row["group_code"]: row for row in r["rows"]}
+    assert set(rows) == {"Ambulant lokaal", "Dagbehandeling", UNMAPPED}  # the municipality's own mapping wins
+    assert (rows["Ambulant lokaal"]["net_cents"], rows["Ambulant lokaal"]["clients"]) == (115000, 2)
+    assert (rows["Dagbehandeling"]["net_cents"], rows["Dagbehandeling"]["clients"]) == (20000, 1)
+    assert (rows[UNMAPPED]["net_cents"], rows[UNMAPPED]["clients"]) == (20000, 1)  # 48A01 has no line
+    assert rows["Dagbehandeling"]["group"] == "Dagbehandeling"
+    assert sum(row["net_cents"] for row in r["rows"]) == r["totals"][0]["net_cents"] == 155000
+    assert r["totals"][0]["clients"] == 3  # c1 is in two lines, counted once

@@ -78,3 +78,10 @@ def test_budget_proposal_on_budget_page(budget_register: None, client: Any, app_
     client.cookies.clear()
     login(client, app_env[1]["regio"])
     assert "Begrotingsvoorstel" not in client.get("/budget?period=2025").text
+
+
+def test_costs_by_budget_line_on_kosten_page(client: Any, app_env: Any) -> None:
+    login(client, app_env[1]["gemeente"])
+    page = client.get(f"/kosten?period=2025&municipality={MUN}&by=budget_line")
+    assert page.status_code == 200 and "Kostenoverzicht 2025 per perceel" in page.text
+    assert "niet toegewezen" in page.text  # the test region has no product mapping
