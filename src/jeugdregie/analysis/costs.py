@@ -1,6 +1,6 @@
 """Where does the money go: cost overview by service period and by municipality, category, product,
-provider, referrer type or budget line (perceel: the product -> budget-line mapping of ``analysis.budget``;
-unmapped declarations are "niet toegewezen").
+provider, referrer type, budget line (perceel: the product -> budget-line mapping of ``analysis.budget``;
+unmapped declarations are "niet toegewezen") or the client's four-digit postcode (PC4, latest known).
 
 Service period: ``declaration_line.service_month`` (when the care was delivered), never the declaration or
 payment date. Net cost = debit minus credit (``signed_amount_cents``). Clients and trajectories are distinct
@@ -37,10 +37,12 @@ COST_BY = {
     "municipality": "l.municipality",
     "referrer": "COALESCE(r.referrer_type, 'onbekend')",
     "budget_line": BUDGET_LINE_SQL,
+    "pc4": "COALESCE(c.pc4, 'onbekend')",
     "total": "'totaal'",
 }
 COST_BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": "Aanbieder",
-                   "municipality": "Gemeente", "referrer": "Verwijzer", "budget_line": "Perceel", "total": "Totaal"}
+                   "municipality": "Gemeente", "referrer": "Verwijzer", "budget_line": "Perceel",
+                   "pc4": "Postcode (PC4)", "total": "Totaal"}
 
 REFERRER_JOIN = (
     " LEFT JOIN assignment a ON a.municipality = l.municipality AND a.toewijzing_nummer = l.toewijzing_nummer"
@@ -57,6 +59,8 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
     joins, where, params = line_filter(p, municipality, approved_only, as_of)
     if by == "referrer":
         joins += REFERRER_JOIN
+    if by == "pc4":
+        joins += " LEFT JOIN client c ON c.client_id = l.client_id"
     bucket = bucket_sql(per, "l.service_month") if per else f"'{p.label}'"
     grp = COST_BY[by]
     # PostgreSQL rejects literal constants in GROUP BY: group only on the real expressions
@@ -88,7 +92,7 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
     n_municipalities = int(db.query_value(
         f"SELECT COUNT(DISTINCT l.municipality) {joins} {where}", params) or 0)  # noqa: S608 - fixed SQL fragments
     suppress = municipality is None and n_municipalities > 1
-    names = reference_names(db, by)
+    names = reference_names(db, by) if by != "pc4" else pc4_names(municipality)
     cmap = {(r["bucket"], r["grp"]): r for r in counts}
     rows: list[dict[str, Any]] = []
     for m in sorted(money, key=lambda r: (str(r["bucket"]), str(r["grp"]))):
@@ -156,10 +160,29 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
                      + " (selectie over meer dan één gemeente)")
     if approved_only:
         notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
+    if by == "pc4":
+        notes.append("PC4 = de laatst bekende postcode van de cliënt (uit de 301-berichten), niet die op het moment "
+                     "van de zorg; gemeente volgens de PC4-koppeltabel van lists residence (benadering). Elke cliënt "
+                     "heeft één PC4, dus de cliënten per PC4 tellen op tot het totaal.")
     data_until, extra = data_notes(db, as_of)
     notes.extend(extra)
     return {"period": p.label, "by": by, "as_of": as_of, "data_until": data_until, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
             "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
+
+
+def pc4_names(municipality: str | None) -> dict[str, str]:
+    """Label per PC4 of the shipped PC4 -> municipality table (the residence list's koppeltabel): the municipality
+    name, and 'buiten de gemeente' when the PC4 lies outside the selected municipality."""
+    from jeugdregie.analysis.access import rules as rulefiles
+    from jeugdregie.analysis.access.lists import read_pc4_map
+
+    ranges = read_pc4_map(rulefiles.resolve(rulefiles.load("residence"), "pc4_gemeente.csv"))
+    out = {}
+    for r in ranges:
+        for n in range(r.low, r.high + 1):
+            outside = " - buiten de gemeente" if municipality and r.municipality != municipality else ""
+            out[f"{n:04d}"] = f"{r.name or r.municipality}{outside}"
+    return out
 
 
 def _round(f: Fraction) -> int:

@@ -22,6 +22,7 @@ class CostBy(StrEnum):
     municipality = "municipality"
     referrer = "referrer"
     budget_line = "budget_line"
+    pc4 = "pc4"
     total = "total"
 
 
@@ -73,7 +74,7 @@ def costs(
     period: Annotated[str, typer.Option(
         "--period", help="Zorgperiode: 2023, 2023H1, 2023Q2, 2023-04, of een reeks voor trends: 2021-2025")],
     by: Annotated[CostBy, typer.Option("--by", help="Indeling: category, product, provider, municipality, referrer, "
-                                    "budget_line (perceel, via jeugdregie budget mapping)")]
+                                    "budget_line (perceel, via jeugdregie budget mapping), pc4")]
     = CostBy.category,
     per: Annotated[Per | None, typer.Option("--per", help="Uitsplitsen per month, quarter, half of year")] = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help="Alleen deze gemeente (CBS-code)")] = None,

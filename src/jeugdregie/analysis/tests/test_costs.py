@@ -223,3 +223,23 @@ def test_cost_overview_by_budget_line(any_db: Database, tmp_path: object) -> Non
     assert rows["Dagbehandeling"]["group"] == "Dagbehandeling"
     assert sum(row["net_cents"] for row in r["rows"]) == r["totals"][0]["net_cents"] == 155000
     assert r["totals"][0]["clients"] == 3  # c1 is in two lines, counted once
+
+
+def test_cost_overview_by_pc4(any_db: Database) -> None:
+    """Clients and cost per four-digit postcode, with the municipality of the PC4 and clients living outside the
+    selected municipality marked (capability C44)."""
+    _small_store(any_db)
+    for client, pc4 in (("c1", "2281"), ("c2", "2281"), ("c3", "2242")):  # c4: no postcode known
+        any_db.execute("UPDATE client SET pc4 = ? WHERE client_id = ?", [pc4, client])
+    r = cost_overview(any_db, "2023", by="pc4", municipality="0363")
+    rows = {row["group_code"]: row for row in r["rows"]}
+    assert set(rows) == {"2281", "2242", "onbekend"}
+    assert (rows["2281"]["clients"], rows["2281"]["net_cents"]) == (2, 135000)  # c1 45A01 + 41A03, c2 45A01
+    assert rows["2242"]["clients"] == 0 and rows["2242"]["net_cents"] == 0  # c3 was credited in full
+    assert (rows["onbekend"]["clients"], rows["onbekend"]["net_cents"]) == (1, 20000)
+    assert rows["2281"]["group"] == "2281 Rijswijk - buiten de gemeente"  # the test lines are paid by 0363
+    assert rows["2242"]["group"].startswith("2242 Wassenaar")
+    assert sum(row["clients"] for row in r["rows"]) == r["totals"][0]["clients"] == 3
+    assert any("PC4" in n for n in r["notes"])
+    own = cost_overview(any_db, "2023", by="pc4", municipality="0603")  # no lines of 0603: nothing to label
+    assert own["rows"] == []

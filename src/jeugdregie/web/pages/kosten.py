@@ -1,4 +1,4 @@
-"""Kosten: cost overview by category/product/provider/referrer/budget line and the decomposition of the change."""
+"""Kosten: cost overview by category/product/provider/referrer/budget line/PC4 and the decomposition of the change."""
 
 from __future__ import annotations
 
@@ -47,4 +47,4 @@ def kosten(ctx: Any) -> list[Section]:
 
 
 _BY = {"category": "productcategorie", "product": "product", "provider": "aanbieder", "referrer": "verwijzer",
-       "budget_line": "perceel"}
+       "budget_line": "perceel", "pc4": "postcode (PC4)"}

@@ -85,3 +85,5 @@ def test_costs_by_budget_line_on_kosten_page(client: Any, app_env: Any) -> None:
     page = client.get(f"/kosten?period=2025&municipality={MUN}&by=budget_line")
     assert page.status_code == 200 and "Kostenoverzicht 2025 per perceel" in page.text
     assert "niet toegewezen" in page.text  # the test region has no product mapping
+    page = client.get(f"/kosten?period=2025&municipality={MUN}&by=pc4")
+    assert page.status_code == 200 and "Kostenoverzicht 2025 per postcode (PC4)" in page.text
