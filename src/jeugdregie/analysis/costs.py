@@ -1,6 +1,5 @@
 """Where does the money go: cost overview by service period and by municipality, category, product,
-provider, referrer type, budget line (perceel: the product -> budget-line mapping of ``analysis.budget``;
-unmapped declarations are "niet toegewezen") or the client's four-digit postcode (PC4, latest known).
+provider or referrer type.
 
 Service period: ``declaration_line.service_month`` (when the care was delivered), never the declaration or
 payment date. Net cost = debit minus credit (``signed_amount_cents``). Clients and trajectories are distinct
@@ -26,9 +25,21 @@ from typing import Any
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.budget import BUDGET_LINE_SQL
 from jeugdregie.analysis.cost_change import UNIT_SQL, data_notes, group_label, line_filter, reference_names
+from jeugdregie.analysis.reach import BANDS
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
+from jeugdregie.analysis.special_periods import notes_for
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
+
+#: age in whole years on the first day of the service month (a birthday later in that month counts next month)
+AGE_SQL = ("(CAST(EXTRACT(YEAR FROM l.service_month) AS INTEGER) - CAST(EXTRACT(YEAR FROM c.birth_date) AS INTEGER)"
+           " - CASE WHEN CAST(EXTRACT(MONTH FROM c.birth_date) AS INTEGER) * 100"
+           " + CAST(EXTRACT(DAY FROM c.birth_date) AS INTEGER)"
+           " > CAST(EXTRACT(MONTH FROM l.service_month) AS INTEGER) * 100 + 1 THEN 1 ELSE 0 END)")
+#: the standard age bands 0-4, 4-12, 12-18, 18-23 ("tot": 4 belongs to 4-12); sortable codes, labels below
+AGE_BAND_SQL = ("CASE WHEN c.birth_date IS NULL THEN 'onbekend' "
+                + " ".join(f"WHEN {AGE_SQL} BETWEEN {lo} AND {hi} THEN '{lo:02d}-{hi + 1:02d}'" for lo, hi in BANDS)
+                + f" WHEN {AGE_SQL} > {BANDS[-1][1]} THEN '{BANDS[-1][1] + 1:02d}+' ELSE 'onbekend' END")
 
 COST_BY = {
     "category": "l.product_category",
@@ -37,12 +48,17 @@ COST_BY = {
     "municipality": "l.municipality",
     "referrer": "COALESCE(r.referrer_type, 'onbekend')",
     "budget_line": BUDGET_LINE_SQL,
+    "age_band": AGE_BAND_SQL,
+    "gender": "COALESCE(c.gender, 'onbekend')",
     "pc4": "COALESCE(c.pc4, 'onbekend')",
     "total": "'totaal'",
 }
 COST_BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": "Aanbieder",
-                   "municipality": "Gemeente", "referrer": "Verwijzer", "budget_line": "Perceel",
-                   "pc4": "Postcode (PC4)", "total": "Totaal"}
+                   "municipality": "Gemeente", "referrer": "Verwijzer", "budget_line": "Begrotingspost",
+                   "age_band": "Leeftijdsklasse", "gender": "Geslacht", "pc4": "Postcode (PC4)", "total": "Totaal"}
+#: groupings that need the client's attributes (birth date, gender, PC4 as stored at ingest)
+CLIENT_BY = ("age_band", "gender", "pc4")
+CLIENT_JOIN = " LEFT JOIN client c ON c.client_id = l.client_id"
 
 REFERRER_JOIN = (
     " LEFT JOIN assignment a ON a.municipality = l.municipality AND a.toewijzing_nummer = l.toewijzing_nummer"
@@ -51,16 +67,25 @@ REFERRER_JOIN = (
 
 def cost_overview(db: Database, period: str, by: str = "category", per: str | None = None,
                   municipality: str | None = None, approved_only: bool = False,
-                  as_of: date | None = None) -> dict[str, Any]:
-    """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios."""
+                  as_of: date | None = None, products: list[str] | None = None,
+                  product_set: str | None = None) -> dict[str, Any]:
+    """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios.
+
+    ``products`` restricts to these product codes (e.g. the Wlz-border set of ``rules/wlz.yaml``, C34);
+    ``product_set`` is its Dutch name for the notes."""
     if by not in COST_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(COST_BY)}")
     p: ServicePeriod = parse_period(period)  # also ranges for trends: 2021-2025, 2022H1-2023H2
     joins, where, params = line_filter(p, municipality, approved_only, as_of)
+    if products is not None:
+        if not products:
+            raise ValueError("lege productset")
+        where += f" AND l.product_code IN ({', '.join('?' * len(products))})"
+        params = [*params, *products]
     if by == "referrer":
         joins += REFERRER_JOIN
-    if by == "pc4":
-        joins += " LEFT JOIN client c ON c.client_id = l.client_id"
+    if by in CLIENT_BY:
+        joins += CLIENT_JOIN
     bucket = bucket_sql(per, "l.service_month") if per else f"'{p.label}'"
     grp = COST_BY[by]
     # PostgreSQL rejects literal constants in GROUP BY: group only on the real expressions
@@ -92,7 +117,7 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
     n_municipalities = int(db.query_value(
         f"SELECT COUNT(DISTINCT l.municipality) {joins} {where}", params) or 0)  # noqa: S608 - fixed SQL fragments
     suppress = municipality is None and n_municipalities > 1
-    names = reference_names(db, by) if by != "pc4" else pc4_names(municipality)
+    names = reference_names(db, by)
     cmap = {(r["bucket"], r["grp"]): r for r in counts}
     rows: list[dict[str, Any]] = []
     for m in sorted(money, key=lambda r: (str(r["bucket"]), str(r["grp"]))):
@@ -160,29 +185,13 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
                      + " (selectie over meer dan één gemeente)")
     if approved_only:
         notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
-    if by == "pc4":
-        notes.append("PC4 = de laatst bekende postcode van de cliënt (uit de 301-berichten), niet die op het moment "
-                     "van de zorg; gemeente volgens de PC4-koppeltabel van lists residence (benadering). Elke cliënt "
-                     "heeft één PC4, dus de cliënten per PC4 tellen op tot het totaal.")
     data_until, extra = data_notes(db, as_of)
     notes.extend(extra)
+    notes.extend(notes_for(db, [(p.start, p.end)], municipality))
+    if products is not None:
+        notes.insert(0, f"Alleen {product_set or 'de productset'}: {', '.join(sorted(products))}.")
     return {"period": p.label, "by": by, "as_of": as_of, "data_until": data_until, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
-            "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
-
-
-def pc4_names(municipality: str | None) -> dict[str, str]:
-    """Label per PC4 of the shipped PC4 -> municipality table (the residence list's koppeltabel): the municipality
-    name, and 'buiten de gemeente' when the PC4 lies outside the selected municipality."""
-    from jeugdregie.analysis.access import rules as rulefiles
-    from jeugdregie.analysis.access.lists import read_pc4_map
-
-    ranges = read_pc4_map(rulefiles.resolve(rulefiles.load("residence"), "pc4_gemeente.csv"))
-    out = {}
-    for r in ranges:
-        for n in range(r.low, r.high + 1):
-            outside = " - buiten de gemeente" if municipality and r.municipality != municipality else ""
-            out[f"{n:04d}"] = f"{r.name or r.municipality}{outside}"
-    return out
+            "products": products, "product_set": product_set, "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
 
 
 def _round(f: Fraction) -> int:
