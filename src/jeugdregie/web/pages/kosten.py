@@ -1,4 +1,4 @@
-"""Kosten: cost overview by category/product/provider/referrer/budget line/PC4 and the decomposition of the change."""
+"""Kosten: cost overview by category/product/provider/referrer and the decomposition of the change."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def kosten(ctx: Any) -> list[Section]:
     m = ctx.municipality
     cat = ctx.category
     by = ctx.query.get("by") or ("product" if cat else "category")
-    if by not in _BY:
+    if by not in {"category", "product", "provider", "referrer"}:
         by = "category"
     row_filter = None
     if cat and by == "product":
@@ -46,5 +46,4 @@ def kosten(ctx: Any) -> list[Section]:
     return sections
 
 
-_BY = {"category": "productcategorie", "product": "product", "provider": "aanbieder", "referrer": "verwijzer",
-       "budget_line": "perceel", "pc4": "postcode (PC4)"}
+_BY = {"category": "productcategorie", "product": "product", "provider": "aanbieder", "referrer": "verwijzer"}
