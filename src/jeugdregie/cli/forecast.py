@@ -526,4 +526,10 @@ def bench_forecast(
                       f"{v['naive_mape']:.2%}), gem. fout {v['mean_error']:+.2%}, dekking 80% {v['coverage_80']:.0%}, "
                       f"95% {v['coverage_95']:.0%}")
     console.print(f"alle {s['points']} punten: MAPE {s['mape_all']:.2%} (basislijn {s['naive_mape_all']:.2%}), "
-                  f"dekking 80% {s['coverage_80']:.0%}, 95% {s['coverage_95']:.0%}; {res['seconds']} s")
+                  f"dekking 80% {s['coverage_80']:.0%} (Mack zonder kalibratie {s['coverage_80_mack']:.0%}), "
+                  f"95% {s['coverage_95']:.0%}; {res['seconds']} s")
+    for k, v in s["in_year"].items():
+        if v["n"]:
+            console.print(f"binnen het jaar, {k:>2} mnd: n={v['n']}, MAPE {v['mape']:.2%} (alleen gedeclareerd "
+                          f"{v['naive_mape']:.2%}), gem. fout {v['mean_error']:+.2%}, dekking 80% "
+                          f"{v['coverage_80']:.0%}, 95% {v['coverage_95']:.0%}")
