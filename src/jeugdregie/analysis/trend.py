@@ -45,7 +45,8 @@ def cost_trend(db: Database, period: str, municipality: str | None = None, break
     data_until = overview["data_until"]
     quarters = sorted({r["period"] for r in overview["rows"]})
     net = {r["period"]: r["net_cents"] for r in overview["rows"]}
-    mature, immature = [], []
+    mature: list[str] = []
+    immature: list[str] = []
     for q in quarters:
         end = parse_period(q).end  # first day after the quarter
         months_after = (0 if data_until is None else
