@@ -43,6 +43,7 @@ def trend(
 
     from rich.console import Console
 
+    from jeugdregie.analysis.special_periods import spans
     from jeugdregie.analysis.trend import cost_trend
     from jeugdregie.report.charts import chart_format
     from jeugdregie.report.charts import trend as trend_chart
@@ -53,6 +54,7 @@ def trend(
         try:
             result = cost_trend(database, period, municipality=municipality, break_at=break_at,
                                 mature_months=mature_months, as_of=parse_date(as_of) if as_of else None)
+            chart_spans = spans(database, [x["quarter"] for x in result["series"]], municipality)
         finally:
             database.close()
     except ValueError as exc:
@@ -64,5 +66,6 @@ def trend(
         series = {"Netto kosten": [x["net_cents"] if x["mature"] else None for x in s],
                   "Nog onvolledig": [None if x["mature"] else x["net_cents"] for x in s]}
         Path(chart).write_bytes(trend_chart([x["quarter"] for x in s], series,
-                                            title=f"Netto kosten per kwartaal {result['period']}", fmt=chart_fmt))
+                                            title=f"Netto kosten per kwartaal {result['period']}", fmt=chart_fmt,
+                                            spans=chart_spans))
         Console(stderr=True).print(f"Grafiek geschreven: {chart}")
