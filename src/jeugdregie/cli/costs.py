@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, fail, open_db
 from jeugdregie.cli.forecast import AsOfOption, parse_date
 from jeugdregie.cli.output import Column, Table, emit
 from jeugdregie.money import format_date
@@ -136,8 +136,7 @@ def costs(
         finally:
             database.close()
     except ValueError as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+        raise fail(exc) from exc
     emit(fmt, [costs_table(result)], json_obj=result, out=out, default_name="kosten")
     if chart and chart_fmt:
         from pathlib import Path

@@ -81,6 +81,7 @@ class Declarer:
         days = (end - begin).days + 1
         frac = days / days_in_month(mi)
         raw = prod.base_per_month * a.client_intensity * self.intensity(mi // 12) * frac
+        raw *= prov.intensity_trend(mi // 12, self.o.last_year)
         raw *= self.rng.uniform(0.88, 1.10)
         if prod.eenheid == "83":
             vol = max(100, int(round(raw / 100)) * 100)
@@ -119,6 +120,9 @@ class Declarer:
                     lag = sample_lag(self.rng, prov.lag_p0)
                     if prov.extra_lag:
                         lag = min(58, lag + self.rng.randint(4, prov.extra_lag))
+                    if prov.backlog_from and mi >= prov.backlog_from:
+                        # held back: declared only after the extract date
+                        lag = max(lag, mi_of(self.o.extract_date) - mi + self.rng.randint(1, 6))
                     self.add_line(ep, a, mi, begin, end, vol, lag, "orig")
             self.progress(1)
 
@@ -179,8 +183,8 @@ class Declarer:
             periods_done += 1
             p += 1
 
-    def answer(self, decl: Declaration) -> None:
-        """Decide the 325 outcome, and schedule resubmissions, credits and corrected debets."""
+    def adjudicate(self, decl: Declaration) -> None:
+        """Random 325 rejections, and the resubmissions, credits and corrected debets they lead to."""
         rng = self.rng
         if rng.random() < WHOLE_REJECT_P and not any(ln.no_reject for ln in decl.lines):
             decl.whole_rejected = "9333"
@@ -192,7 +196,7 @@ class Declarer:
             for ln in decl.lines:
                 if ln.no_reject or ln.dc != "D":
                     continue
-                if rng.random() < LINE_REJECT_P:
+                if rng.random() < (self.prov[ln.agb].reject_p or LINE_REJECT_P):
                     ln.rejected = rng.choice(REJECT_CODES)
                     if rng.random() < RESUBMIT_P:
                         self.copy_line(ln, decl.period + rng.randint(1, 3), "resubmit")
@@ -203,6 +207,12 @@ class Declarer:
                     if ln.eenheid == "83":
                         vol = max(100, (ln.volume * 9 // 10) // 100 * 100)
                     self.copy_line(ln, later, "correction", volume=vol)
+
+    def answer(self, decl: Declaration) -> None:
+        """Decide the 325 outcome (in the exact knob mode every line is granted as declared) and write both."""
+        rng = self.rng
+        if not self.o.exact_knobs:
+            self.adjudicate(decl)
         if decl.written:
             decl.response_date = min(decl.dagtekening + timedelta(days=rng.randint(2, 12)), self.o.extract_date)
             decl.response_id = self.message_id("JW325")
