@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db
 from jeugdregie.cli.forecast import AsOfOption, parse_date
 from jeugdregie.cli.output import Column, Table, emit
 
@@ -56,19 +56,10 @@ def intensity(
     out: OutOption = None,
 ) -> None:
     """Intensiteit per product: eenheden per cliënt per zorgjaar en welke producten zwaarder werden."""
-    from rich.console import Console
-
     from jeugdregie.analysis.intensity import intensity_trend
 
-    try:
-        database = open_db(db)
-        try:
-            result = intensity_trend(database, period, municipality=municipality, approved_only=approved_only,
-                                     as_of=parse_date(as_of) if as_of else None, threshold=threshold,
-                                     min_clients=min_clients)
-        finally:
-            database.close()
-    except ValueError as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+    with command_db(db) as database:
+        result = intensity_trend(database, period, municipality=municipality, approved_only=approved_only,
+                                 as_of=parse_date(as_of) if as_of else None, threshold=threshold,
+                                 min_clients=min_clients)
     emit(fmt, [intensity_table(result)], json_obj=result, out=out, default_name="intensiteit")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db
 from jeugdregie.cli.forecast import AsOfOption, parse_date
 from jeugdregie.cli.output import Column, Table, emit
 
@@ -48,18 +48,11 @@ def trend(
     from jeugdregie.report.charts import chart_format
     from jeugdregie.report.charts import trend as trend_chart
 
-    try:
+    with command_db(db) as database:
         chart_fmt = chart_format(chart) if chart else None
-        database = open_db(db)
-        try:
-            result = cost_trend(database, period, municipality=municipality, break_at=break_at,
-                                mature_months=mature_months, as_of=parse_date(as_of) if as_of else None)
-            chart_spans = spans(database, [x["quarter"] for x in result["series"]], municipality)
-        finally:
-            database.close()
-    except ValueError as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+        result = cost_trend(database, period, municipality=municipality, break_at=break_at,
+                            mature_months=mature_months, as_of=parse_date(as_of) if as_of else None)
+        chart_spans = spans(database, [x["quarter"] for x in result["series"]], municipality)
     emit(fmt, [trend_table(result)], json_obj=result, out=out, default_name="trend")
     if chart and chart_fmt:
         s = result["series"]
