@@ -20,6 +20,7 @@ import math
 from datetime import date
 from typing import Any
 
+from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.cost_change import UNIT_SQL, data_notes, group_labels, line_filter
 from jeugdregie.analysis.service_periods import parse_period
 from jeugdregie.ijw.codelists import label
@@ -50,17 +51,30 @@ def intensity_trend(db: Database, period: str, municipality: str | None = None, 
     for r in rows:
         by_code.setdefault(str(r["code"]), {})[int(r["y"])] = r
     labels = group_labels(db, "product", set(by_code))
+    # across municipalities, client counts below the small-cell threshold are not shown (nor their means)
+    suppress = municipality is None and int(db.query_value(
+        f"SELECT COUNT(DISTINCT l.municipality) {joins} {where}", params) or 0) > 1  # noqa: S608 - fixed SQL fragments
+    limit = smallcells.threshold()
+    hidden = 0
     out = []
     for code, per_year in sorted(by_code.items()):
         if any(int(r["n_units"]) > 1 or r["unit"] != r["unit_max"] for r in per_year.values()):
             continue  # declared in more than one unit: units per client is not defined
         unit = str(next(iter(per_year.values()))["unit"])
         series = {y: _year(per_year[y]) for y in years if y in per_year}
+        if suppress:
+            for y, v in series.items():
+                if v["clients"] < limit:
+                    series[y] = {"clients": None, "units": None, "units_per_client": None, "var": None,
+                                 "net_cents": v["net_cents"], "suppressed": True}
+                    hidden += 1
         first, last = (series.get(years[0]), series.get(years[-1])) if years else (None, None)
         out.append({"product": code, "label": labels.get(code, code),
                     "unit": label("eenheid", "04" if unit == "01" else unit), "years": series,
                     **_compare(first, last, threshold, min_clients)})
     data_until, notes = data_notes(db, as_of)
+    if hidden:
+        notes.insert(0, smallcells.NOTE_NL.format(n=hidden, t=limit) + " (selectie over meer dan één gemeente)")
     notes = [f"Eenheden per cliënt = netto gedeclareerde eenheden gedeeld door unieke cliënten met zorg in het "
              f"jaar; minuten als uren. Gemarkeerd bij een verandering van minstens {threshold:.0%} die buiten de "
              f"95%-marge van toevallige verschillen tussen cliënten valt (Welch).", CAUSALITY_NL, *notes]
@@ -73,7 +87,7 @@ def intensity_trend(db: Database, period: str, municipality: str | None = None, 
 def _year(r: dict[str, Any]) -> dict[str, Any]:
     return {"clients": int(r["clients"]), "units": round(float(r["units"]), 4),
             "units_per_client": round(float(r["mean"]), 4),
-            "var": None if r["var"] is None else float(r["var"]), "net_cents": int(r["net"])}
+            "var": None if r["var"] is None else float(r["var"]), "net_cents": int(r["net"]), "suppressed": False}
 
 
 def _compare(a: dict[str, Any] | None, b: dict[str, Any] | None, threshold: float,
@@ -83,6 +97,8 @@ def _compare(a: dict[str, Any] | None, b: dict[str, Any] | None, threshold: floa
              "difference": None, "interval": None}
     if a is None or b is None:
         return {**empty, "flag": "niet in beide jaren"}
+    if a.get("suppressed") or b.get("suppressed"):
+        return {**empty, "flag": "te weinig cliënten"}
     diff = b["units_per_client"] - a["units_per_client"]
     pct = None if a["units_per_client"] == 0 else diff / a["units_per_client"]
     res = {**empty, "change_pct": None if pct is None else round(pct, 4), "difference": round(diff, 4)}

@@ -53,3 +53,21 @@ def test_intensity_flags_rises_falls_and_noise(any_db: Database) -> None:
         for code, row in rows.items():
             assert row["years"][y]["units_per_client"] == cost[code]["units_per_client"]
             assert row["years"][y]["net_cents"] == cost[code]["net_cents"]
+
+
+def test_small_cells_are_suppressed_across_municipalities(any_db: Database) -> None:
+    b = Lines()
+    for i in range(12):
+        b.line(f"a{i}", date(2022, 3, 1), "45A01", 10_000, volume=10, municipality="0603")
+        b.line(f"a{i}", date(2023, 3, 1), "45A01", 12_000, volume=12, municipality="0603")
+    for i in range(3):  # three clients in another municipality: a small cell in the regional view
+        b.line(f"s{i}", date(2022, 3, 1), "45A09", 10_000, volume=10, municipality="0518")
+        b.line(f"s{i}", date(2023, 3, 1), "45A09", 30_000, volume=30, municipality="0518")
+    b.write(any_db)
+    region = {r["product"]: r for r in intensity_trend(any_db, "2022-2023")["rows"]}
+    small = region["45A09"]
+    assert small["years"][2022]["clients"] is None and small["years"][2022]["suppressed"]
+    assert small["change_pct"] is None and small["flag"] == "te weinig cliënten"
+    assert region["45A01"]["years"][2023]["clients"] == 12
+    own = {r["product"]: r for r in intensity_trend(any_db, "2022-2023", municipality="0518")["rows"]}
+    assert own["45A09"]["years"][2022]["clients"] == 3  # the own municipality sees its own detail
