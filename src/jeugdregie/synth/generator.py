@@ -67,20 +67,28 @@ def simulate(opts: SynthOptions, progress: Progress | None = None) -> tuple[Worl
     return world, providers, sim
 
 
+CONTRACT_HEADER = ["gemeente", "agb", "product_category", "product_code", "valid_from", "valid_to", "tariff_cents",
+                   "unit"]
+
+
+def contract_rows(opts: SynthOptions, providers: list[Provider], gemeenten: list[str]) -> Iterator[list[str]]:
+    """Rows of ``contracts.csv``: every municipality contracts every product its providers offer, per year."""
+    for g in gemeenten:
+        for p in sorted(providers, key=lambda p: p.agb):
+            for code in sorted(p.products):
+                if code in p.uncontracted:
+                    continue
+                prod = PRODUCTS[code]
+                for y in range(opts.first_year, opts.last_year + 1):
+                    t = "" if prod.tariff_cents is None else str(tariff(prod.tariff_cents, y, opts))
+                    yield [g, p.agb, prod.category, code, f"{y}-01-01", f"{y}-12-31", t, prod.eenheid]
+
+
 def write_contracts(path: Path, opts: SynthOptions, providers: list[Provider], gemeenten: list[str]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["gemeente", "agb", "product_category", "product_code", "valid_from", "valid_to",
-                    "tariff_cents", "unit"])
-        for g in gemeenten:
-            for p in sorted(providers, key=lambda p: p.agb):
-                for code in sorted(p.products):
-                    if code in p.uncontracted:
-                        continue
-                    prod = PRODUCTS[code]
-                    for y in range(opts.first_year, opts.last_year + 1):
-                        t = "" if prod.tariff_cents is None else str(tariff(prod.tariff_cents, y, opts))
-                        w.writerow([g, p.agb, prod.category, code, f"{y}-01-01", f"{y}-12-31", t, prod.eenheid])
+        w.writerow(CONTRACT_HEADER)
+        w.writerows(contract_rows(opts, providers, gemeenten))
 
 
 def write_messages(out: Path, messages: list[Message], progress: Progress | None = None,
