@@ -138,3 +138,13 @@ def test_fast_path_rerun_skips_loaded_chunks(runs: tuple[ChunkedResult, Database
     other = SynthOptions(out=str(tmp_path / "other"), **{**TINY, "seed": 12})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="lege database"):
         generate_chunked(other, sink=StoreSink(db, KEY, other))
+
+
+def test_bench_synth_reports_what_it_loaded() -> None:
+    from jeugdregie.synth.bench import run
+
+    r = run(SynthOptions(out="", scale="national", seed=3, clients_per_year=60, chunk_clients=30, years=(2025, 2025)))
+    assert r["chunks"] >= 2
+    assert r["messages"] == sum(r["message_counts"].values()) > 0
+    assert r["declaration_lines"] > 0 and r["client_years"] > 0
+    assert r["wall_seconds"] > 0 and (r["peak_rss_mb"] is None or r["peak_rss_mb"] > 0)
