@@ -127,6 +127,23 @@ def test_ground_truth_same_for_both_paths(runs: tuple[ChunkedResult, Database, C
     assert a["reentries"] == [] or a["reentries"][0]["client_ref"].startswith("C")
 
 
+@pytest.mark.postgres
+def test_fast_path_into_postgresql(runs: tuple[ChunkedResult, Database, ChunkedResult, Database], pg_url: str,
+                                   tmp_path: Path) -> None:
+    _, _, _, direct = runs
+    opts = SynthOptions(out=str(tmp_path / "pg"), **TINY)  # type: ignore[arg-type]
+    generate_chunked(opts, sink=StoreSink(connect(pg_url), KEY, opts))
+    pg = connect(pg_url)
+    try:
+        s1, s2 = status(direct), status(pg)
+        for k in ("messages", "declared_cents", "declared_net_cents_by_service_year", "clients", "providers",
+                  "municipalities", "declared_net_cents_by_status"):
+            assert s1[k] == s2[k], k
+        assert _rows(direct, "declaration_line") == _rows(pg, "declaration_line")
+    finally:
+        pg.close()
+
+
 def test_fast_path_rerun_skips_loaded_chunks(runs: tuple[ChunkedResult, Database, ChunkedResult, Database],
                                              tmp_path: Path) -> None:
     _, _, fast, direct = runs
