@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
         xml: Annotated[bool, typer.Option("--xml", help="Bij national toch iJw-XML schrijven (in delen, traag)")] = False,
         clients: Annotated[int | None, typer.Option("--clients", help="Cliënten per jaar in het eerste jaar (in plaats van de schaal)")] = None,
         chunk_clients: Annotated[int | None, typer.Option("--chunk-clients", help="Cliënten per jaar per deel (national: 12000)")] = None,
+        exact_knobs: Annotated[bool, typer.Option("--exact-knobs", help="Deterministische knoppen: cliënten, eenheden per cliënt, tarief en mix groeien exact met de knoppen (vaste cohorten, geen vertraging of afwijzingen)")] = False,
     ) -> None:
         """Genereer een synthetische regio: echte iJw 3.2-berichten (315/301/305/307/317/323/325) en ground_truth.json.
 
@@ -60,8 +61,13 @@ def register(app: typer.Typer) -> None:
         opts = SynthOptions(
             out=out, scale=scale.value, seed=seed, years=yrs, extract_date=extract,
             knobs=Knobs(client_growth, intensity_growth, tariff_growth, mix_shift),
-            inject_anomalies=inject_anomalies, clients_per_year=clients, chunk_clients=chunk_clients, db=target_db,
+            inject_anomalies=inject_anomalies, exact_knobs=exact_knobs, clients_per_year=clients,
+            chunk_clients=chunk_clients, db=target_db,
         )
+        try:
+            opts.check()
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
         if opts.last_year >= extract.year + (1 if extract.month == 12 else 0):
             raise typer.BadParameter("het laatste dienstjaar moet voor de peildatum afgesloten zijn")
         if target_db:

@@ -15,7 +15,7 @@ the store, ``synth.direct``), its truth merged, and dropped before the next chun
 
 What differs from one in-memory world: clients move (PC4 in another municipality) and re-enter only within
 their chunk; each part of a split municipality sends its own JW323 per provider and period; small providers
-get their ~2 trajectories a year per chunk. Anomaly injection is only available for unchunked scales.
+get their ~2 trajectories a year per chunk. Anomaly injection and exact knobs are only for unchunked scales.
 
 Scales without ``chunk_clients`` (small, region) with ``--db`` run as one chunk through
 ``generator.simulate``, so their fast-path store holds exactly the world their XML describes.
@@ -312,8 +312,8 @@ def generate_chunked(opts: SynthOptions, progress: Progress | None = None, sink:
     out.mkdir(parents=True, exist_ok=True)
     chunks = plan(opts)
     single = chunk_size(opts) is None
-    if opts.inject_anomalies and not single:
-        raise ValueError("--inject-anomalies kan alleen bij small en region (niet in delen)")
+    if (opts.inject_anomalies or opts.exact_knobs) and not single:
+        raise ValueError("--inject-anomalies en --exact-knobs kunnen alleen bij small en region (niet in delen)")
     if sink is None:
         if opts.db:
             from jeugdregie.synth.direct import StoreSink

@@ -50,7 +50,7 @@ def fingerprint(opts: SynthOptions) -> str:
     fields = {"scale": opts.scale, "seed": opts.seed, "years": [opts.first_year, opts.last_year],
               "extract_date": opts.extract_date.isoformat(), "knobs": opts.knob_dict(),
               "anomalies": opts.inject_anomalies, "clients": opts.clients_per_year, "chunk": opts.chunk_clients,
-              "burn_in": opts.burn_in_years}
+              "burn_in": opts.burn_in_years, "exact": opts.exact_knobs}
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
