@@ -8,16 +8,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 def eur_to_cents(value: str | int | Decimal) -> int:
-    """Parse a euro amount ('1234.56', '1.234,56', Decimal) to integer cents, exactly."""
+    """Parse a euro amount ('1234.56', '1.234,56', Decimal) to integer cents, exactly.
+
+    A text with more than two digits after its decimal mark is refused, never rounded: in a Dutch file
+    '150.000' means 150,000 euros while the English reading is 150 euros, and '12.345' is a cent-fraction or a
+    thousands group; the user must write '150000', '150.000,00' or '12,35'."""
     if isinstance(value, int):
         return value * 100
     if isinstance(value, Decimal):
         d = value
     else:
-        s = value.strip().replace("€", "").replace(" ", "")
+        s = value.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
         if "," in s:  # Dutch notation: thousands '.', decimals ','
             s = s.replace(".", "").replace(",", ".")
-        d = Decimal(s)
+        if "." in s and len(s.rsplit(".", 1)[1]) > 2:
+            raise ValueError(f"bedrag {value!r} is dubbelzinnig of heeft meer dan twee decimalen: schrijf "
+                             "bijvoorbeeld 150000, 150.000,00 of 1234,56")
+        try:
+            d = Decimal(s)
+        except ArithmeticError as exc:
+            raise ValueError(f"geen geldig eurobedrag: {value!r}") from exc
     return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
