@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-NAMES = ("wlz", "adulthood", "residence", "complex_segment", "flows")
+NAMES = ("wlz", "adulthood", "residence", "complex_segment", "flows", "providers", "stacking", "intake",
+         "noncontracted", "lta", "protection")
 #: keys whose mapping a user file replaces instead of merging
 REPLACED = frozenset({"productgroepen", "zwaarte"})
 
