@@ -63,6 +63,13 @@ def _ingest(db: Database, region: Region) -> None:
     assert summary.quarantined == 0
 
 
+def _is_extension(region: Region, r: dict[str, Any]) -> bool:
+    return any(o is not r and o["client_ref"] == r["client_ref"] and o["product_code"] == r["product_code"]
+               and o["product_category"] == r["product_category"] and o["provider_agb"] == r["provider_agb"]
+               and o["assigned_start"] < r["assigned_start"]
+               and o["assigned_end"] >= r["assigned_start"] - timedelta(days=31) for o in region.care)
+
+
 def _wlz_expected(region: Region, gm: str, period: ServicePeriod) -> dict[str, set[str]]:
     rules = rulefiles.load("wlz")
     groups = {str(c): g for g, codes in rules["productgroepen"].items() for c in codes}
@@ -201,11 +208,7 @@ def test_referrals_count_new_assignments_per_referrer(any_db: Database, region: 
     for r in recs:
         if not p.contains(r["assigned_start"]):
             continue
-        extension = any(o is not r and o["client_ref"] == r["client_ref"] and o["product_code"] == r["product_code"]
-                        and o["product_category"] == r["product_category"]
-                        and o["provider_agb"] == r["provider_agb"] and o["assigned_start"] < r["assigned_start"]
-                        and o["assigned_end"] >= r["assigned_start"] - timedelta(days=31) for o in recs)
-        if extension:
+        if _is_extension(region, r):
             continue
         ref = {"JW315": r["referrer"], "JW317": "wijziging_317"}.get(r["answers"], "zonder_315")
         half = f"{r['assigned_start'].year}H{1 if r['assigned_start'].month <= 6 else 2}"
@@ -227,13 +230,6 @@ def test_referrals_count_new_assignments_per_referrer(any_db: Database, region: 
     got_share = {r["referrer_type"]: r["non_contracted_share"] for r in with_list.by_referrer}
     assert got_share == {k: uncontracted_by_ref[k] / n for k, n in new_by_ref.items()}
     assert sum(uncontracted_by_ref.values()) > 0
-
-
-def _is_extension(region: Region, r: dict[str, Any]) -> bool:
-    return any(o is not r and o["client_ref"] == r["client_ref"] and o["product_code"] == r["product_code"]
-               and o["product_category"] == r["product_category"] and o["provider_agb"] == r["provider_agb"]
-               and o["assigned_start"] < r["assigned_start"]
-               and o["assigned_end"] >= r["assigned_start"] - timedelta(days=31) for o in region.care)
 
 
 def test_case_lists_equal_the_ground_truth(any_db: Database, region: Region) -> None:
