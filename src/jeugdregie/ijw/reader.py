@@ -39,6 +39,10 @@ FROM_MUNICIPALITY = {"JW301", "JW325"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?$")
 _PRODUCT = re.compile(r"^(\d\d)[A-Z]\d\d$")
+_MUNICIPALITY = re.compile(r"\d{4}")
+_AGB = re.compile(r"\d{8}")
+_POSTCODE = re.compile(r"\d{4}\s?[A-Za-z]{2}")
+_RETURN_CODE = re.compile(r"[0-9A-Z]{4}")
 #: the only elements the streaming loop needs events for (any namespace; checked below)
 _EVENT_TAGS = ["{*}Bericht", "{*}Header", "{*}Client"]
 
@@ -74,6 +78,9 @@ class Message:
 
 
 _BASE_TAGS: dict[str, str] = {}  # local name -> "{basisschema}name"
+#: message namespace -> local name -> "{namespace}name"; shared by all messages of a type (at most 7 namespaces,
+#: a FieldReader exists only for the known message types and for CSV rows)
+_NS_TAGS: dict[str, dict[str, str]] = {}
 
 
 class FieldReader:
@@ -83,8 +90,11 @@ class FieldReader:
         self.msg = msg
         self.ns = ns
         self.line: int | None = None
-        self._kids_of: dict[etree._Element, dict[str, etree._Element]] = {}
-        self._tags: dict[str, str] = {}
+        self._kids_of: dict[etree._Element, dict[Any, etree._Element]] = {}
+        tags = _NS_TAGS.get(ns)
+        if tags is None:
+            tags = _NS_TAGS[ns] = {}
+        self._tags = tags
 
     def add(self, rule: str, path: str, nl: str = "", en: str = "", line: int | None | bool = True) -> None:
         idx = self.line if line is True else (None if line is False else line)
@@ -92,7 +102,7 @@ class FieldReader:
 
     # element access ------------------------------------------------------------------------------
     def m(self, name: str) -> str:
-        return f"{{{self.ns}}}{name}"
+        return self._tags.get(name) or self._tag(name, False)
 
     def _tag(self, name: str, base: bool) -> str:
         tags = _BASE_TAGS if base else self._tags
@@ -101,7 +111,7 @@ class FieldReader:
             tag = tags[name] = f"{{{NS_BASE if base else self.ns}}}{name}"
         return tag
 
-    def _kids(self, elem: etree._Element) -> dict[str, etree._Element]:
+    def _kids(self, elem: etree._Element) -> dict[Any, etree._Element]:
         """Children by tag (first occurrence), cached for the elements being read right now: one pass over
         the children is several times faster than repeated ``find`` calls. The cache is bounded (a streamed
         file clears it as it goes) and holds the elements, so their identity is stable while cached."""
@@ -109,10 +119,8 @@ class FieldReader:
         if kids is None:
             if len(self._kids_of) >= 64:
                 self._kids_of.clear()
-            kids = {}
-            for c in elem:
-                kids.setdefault(c.tag, c)
-            self._kids_of[elem] = kids
+            # built from the last child backwards, so the first occurrence of a repeated tag wins
+            kids = self._kids_of[elem] = {c.tag: c for c in reversed(elem)}
         return kids
 
     def forget(self) -> None:
@@ -122,21 +130,34 @@ class FieldReader:
     def text(self, elem: etree._Element | None, name: str, base: bool = False) -> str | None:
         if elem is None:
             return None
-        # the two lookups inlined: this is the reader's innermost call
-        kids = self._kids_of.get(elem) or self._kids(elem)
+        # the lookups inlined: this is the reader's innermost call
+        kids = self._kids_of.get(elem)
+        if kids is None:
+            kids = self._kids(elem)
         child = kids.get((_BASE_TAGS if base else self._tags).get(name) or self._tag(name, base))
-        if child is None or child.text is None:
+        if child is None:
             return None
-        return child.text.strip()
+        value = child.text
+        return None if value is None else value.strip()
 
     def child(self, elem: etree._Element | None, name: str, base: bool = False) -> etree._Element | None:
         if elem is None:
             return None
-        return self._kids(elem).get(self._tag(name, base))
+        kids = self._kids_of.get(elem)
+        if kids is None:
+            kids = self._kids(elem)
+        return kids.get((_BASE_TAGS if base else self._tags).get(name) or self._tag(name, base))
 
     def required(self, elem: etree._Element | None, name: str, path: str, base: bool = False) -> str | None:
-        value = self.text(elem, name, base)
-        if value is None or value == "":
+        value = None
+        if elem is not None:  # text() inlined: a third of all lookups are required fields
+            kids = self._kids_of.get(elem)
+            if kids is None:
+                kids = self._kids(elem)
+            child = kids.get((_BASE_TAGS if base else self._tags).get(name) or self._tag(name, base))
+            if child is not None and child.text is not None:
+                value = child.text.strip()
+        if not value:
             self.add("STRUCT", f"{path}/{name}", f"{name} ontbreekt", f"{name} is missing")
             return None
         return value
@@ -368,10 +389,10 @@ def _read_header(ctx: FieldReader, h: etree._Element, today: date) -> None:
     if dag is not None and dag > today:
         ctx.add("TR135", f"{p}/BerichtIdentificatie/Dagtekening", f"{dag} ligt na {today}", f"{dag} after {today}")
     gemeente, agb = (sender, receiver) if msg.message_type in FROM_MUNICIPALITY else (receiver, sender)
-    if gemeente is not None and not re.fullmatch(r"\d{4}", gemeente):
+    if gemeente is not None and not _MUNICIPALITY.fullmatch(gemeente):
         ctx.add("LDT", f"{p}/{'Afzender' if msg.message_type in FROM_MUNICIPALITY else 'Ontvanger'}",
                 f"gemeentecode '{gemeente}' is geen 4-cijferige CBS-code", "municipality is not a 4-digit CBS code")
-    if agb is not None and not re.fullmatch(r"\d{8}", agb):
+    if agb is not None and not _AGB.fullmatch(agb):
         ctx.add("LDT", f"{p}/{'Ontvanger' if msg.message_type in FROM_MUNICIPALITY else 'Afzender'}",
                 f"AGB-code '{agb}' heeft geen 8 cijfers", "AGB code is not 8 digits")
     if None not in (code, sender, receiver, ident, dag, gemeente, agb):
@@ -415,7 +436,7 @@ def _read_client_identity(ctx: FieldReader, c: etree._Element, path: str) -> Non
         for contact in contacts.iterfind(ctx.m("Contact")):
             adres = ctx.child(contact, "Adres")
             pc = ctx.text(adres, "Postcode", base=True)
-            if pc and re.fullmatch(r"\d{4}\s?[A-Za-z]{2}", pc):
+            if pc and _POSTCODE.fullmatch(pc):
                 info["pc4"] = pc[:4]  # PC4 only: the full postcode is never kept
                 break
     info["juridische_status"] = ctx.code(ctx.text(c, "JuridischeStatus"), "juridische_status",
@@ -737,7 +758,7 @@ def _codes_of(ctx: FieldReader, elem: etree._Element | None) -> list[str]:
     out = []
     for c in rc.iterfind(ctx.m("RetourCode")):
         value = (c.text or "").strip()
-        if value not in codes("retourcode") and not re.fullmatch(r"[0-9A-Z]{4}", value):
+        if value not in codes("retourcode") and not _RETURN_CODE.fullmatch(value):
             ctx.add("CD", "RetourCode", f"retourcode '{value}' onbekend", f"unknown return code '{value}'")
         out.append(value)
     return out

@@ -7,8 +7,14 @@ Types (the names of the signals that should find them):
   toewijzing whose 305 and 307 are never sent), ``duplicate_declaration`` (the same client, product and
   period again under a new ReferentieNummer, sometimes in another 323), ``non_contracted`` (a product that is
   not on the provider's contract list), ``tariff_deviation`` (ProductTarief 10 % above the contract);
+  ``outside_assignment`` (the municipality shortens the toewijzing with a 301, RedenWijziging 05, to the end
+  of an earlier month; the provider keeps delivering and declaring until its own 307 stop);
 - statistical, per provider: ``intensity_outlier`` (delivered units per client x 2.0 vs peers, Omvang
-  assigned accordingly) and ``late_declaring`` (4-18 extra months of declaration lag).
+  assigned accordingly), ``late_declaring`` (4-18 extra months of declaration lag), ``growth_by_intensity``
+  (delivered units per client rising 40 % a year up to the usual level in the last year, Omvang assigned
+  accordingly), ``high_rejection`` (25 % of the
+  provider's lines rejected in the 325 instead of 1.5 %) and ``declaration_backlog`` (the care of the last
+  six service months is declared only after the extract date; the amount is the care held back).
 
 Only cases whose lines are written (declared on or before the extract date) are recorded in
 ``ground_truth.json`` under ``anomalies``; injected lines are never rejected or credited.
@@ -24,12 +30,15 @@ from typing import Any
 from jeugdregie.synth.calendar import mi_of, month_end
 from jeugdregie.synth.catalogue import CATALOGUE, PRODUCTS, Provider
 from jeugdregie.synth.declare import Declarer, tariff
-from jeugdregie.synth.model import Assignment, Episode, Line, World
+from jeugdregie.synth.model import Assignment, Episode, Line, Version, World
 from jeugdregie.synth.simulate import Simulator
 
 INTENSITY_FACTOR = 2.0
 TARIFF_MARKUP = 1.10
 EXTRA_LAG = 18
+INTENSITY_GROWTH = 0.40
+REJECT_P = 0.25
+BACKLOG_MONTHS = 6
 
 
 class AnomalyInjector:
@@ -42,6 +51,12 @@ class AnomalyInjector:
         self.tariff_p = amb[1]
         self.noncontract = amb[2] if len(amb) > 2 else amb[0]
         self.late = next(p for p in big if p.archetype in ("wlz_grens", "residentieel"))
+        self.growth = amb[3] if len(amb) > 3 else amb[-1]
+        other = [p for p in big if p.archetype in ("gi", "lta", "maatwerk")]
+        self.backlog = other[0]
+        self.reject = other[1] if len(other) > 1 else next(
+            p for p in big if p not in (self.intense, self.late, self.tariff_p, self.noncontract, self.growth,
+                                        self.backlog))
         self.rule_p = [p for p in big if p.archetype in ("ambulant", "ggz", "residentieel", "wlz_grens")
                        and p not in (self.intense, self.late)]
         self.small = sorted((p for p in providers if p.small), key=lambda p: p.agb)
@@ -52,6 +67,9 @@ class AnomalyInjector:
         self.intense.intensity_factor *= INTENSITY_FACTOR
         self.late.extra_lag = EXTRA_LAG
         self.tariff_p.tariff_markup[self.tariff_code] = TARIFF_MARKUP
+        self.growth.intensity_growth = INTENSITY_GROWTH
+        self.reject.reject_p = REJECT_P
+        self.backlog_from = 0  # set in inject(), when the years are known
         options = [p.code for p in CATALOGUE if p.code not in self.noncontract.products
                    and p.category in ("45", "54", "51") and p.border_group is None and p.weight >= 3]
         self.extra_code = options[0]
@@ -60,6 +78,7 @@ class AnomalyInjector:
 
     # -------------------------------------------------------------------------------------------
     def inject(self, sim: Simulator, decl: Declarer, world: World) -> None:
+        self.backlog_from = self.backlog.backlog_from = decl.last_mi - BACKLOG_MONTHS + 1
         decl.care_lines()
         rng = self.rng
         by_tw: dict[int, list[Line]] = defaultdict(list)
@@ -122,6 +141,22 @@ class AnomalyInjector:
             self._mark(src)
             dup = decl.copy_line(src, src.period + rng.choice((0, 1, 2)), "anomaly")
             cases.append(("duplicate_declaration", [dup], None))
+        # outside_assignment: the municipality shortens the toewijzing (301, RedenWijziging 05) to the end of a
+        # month; the provider keeps declaring until its own stop, so the later months are outside the toewijzing
+        for ep, a in pick(rule_agbs, lambda ep, a: len(ep.assignments) == 1 and a.omvang is not None
+                          and a.omvang[2] == "4" and a.stop_written and a.start_written and a.stop is not None
+                          and len(by_tw[a.nummer]) >= 3 and by_tw[a.nummer][-1].end <= a.stop, 3):
+            lines = sorted(by_tw[a.nummer], key=lambda ln: ln.begin)
+            new_end = month_end(mi_of(lines[-2].begin))
+            v = a.versions[-1]
+            sent = max(new_end - timedelta(days=rng.randint(5, 20)), v.toewijzingsdatum + timedelta(days=1))
+            a.versions.append(Version(sent, v.tijd, new_end, "05", v.budget))
+            sim.add_message("JW301", ep.gemeente, sent, ep.gemeente, ep.agb,
+                            ("tw", ep, [sim.tw_state(a, len(a.versions) - 1, False)]))
+            outside = [ln for ln in lines if ln.begin > new_end]
+            for ln in outside:
+                self._mark(ln)
+            cases.append(("outside_assignment", outside, None))
         self.cases = cases
         decl.process()
         self.record(world, decl)
@@ -176,4 +211,25 @@ class AnomalyInjector:
             out.append({"type": "late_declaring", "provider_agb": self.late.agb, "municipality": None,
                         "toewijzing_nummer": None, "referentie_nummers": [], "service_month": None,
                         "amount_cents": sum(ln.signed for ln in late), "extra_lag_months": [4, EXTRA_LAG]})
+        grow = [ln for ln in world.lines if ln.agb == self.growth.agb and ln.written and ln.rejected is None
+                and ln.year == decl.o.last_year]
+        if grow:
+            g = 1 + INTENSITY_GROWTH
+            out.append({"type": "growth_by_intensity", "provider_agb": self.growth.agb, "municipality": None,
+                        "toewijzing_nummer": None, "referentie_nummers": [], "service_month": None,
+                        "amount_cents": int(sum(ln.signed for ln in grow) * (1 - 1 / g)),
+                        "intensity_growth_per_year": INTENSITY_GROWTH})
+        rejected = [ln for ln in world.lines if ln.agb == self.reject.agb and ln.written and ln.dc == "D"
+                    and ln.rejected is not None]
+        if rejected:
+            out.append({"type": "high_rejection", "provider_agb": self.reject.agb, "municipality": None,
+                        "toewijzing_nummer": None, "referentie_nummers": [], "service_month": None,
+                        "amount_cents": sum(ln.amount for ln in rejected), "rejection_rate": REJECT_P})
+        held = [ln for ln in world.lines if ln.agb == self.backlog.agb and ln.kind == "orig" and not ln.written
+                and mi_of(ln.begin) >= self.backlog_from]
+        if held:
+            months = sorted({ln.begin.strftime("%Y-%m") for ln in held})
+            out.append({"type": "declaration_backlog", "provider_agb": self.backlog.agb, "municipality": None,
+                        "toewijzing_nummer": None, "referentie_nummers": [], "service_month": months[0],
+                        "amount_cents": sum(ln.amount for ln in held), "held_back_months": months})
         world.anomalies = out

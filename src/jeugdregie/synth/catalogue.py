@@ -105,6 +105,15 @@ class Provider:
     extra_lag: int = 0  # extra months of declaration lag (late_declaring)
     tariff_markup: dict[str, float] = field(default_factory=dict)  # code -> factor (tariff_deviation)
     uncontracted: tuple[str, ...] = ()  # offered but not on the contract list (non_contracted)
+    backlog_from: int = 0  # month index from which care is declared only after the extract (declaration_backlog)
+    reject_p: float = 0.0  # chance that a 325 rejects a line, instead of the region's (high_rejection)
+    intensity_growth: float = 0.0  # yearly growth of delivered units per client (growth_by_intensity)
+
+    def intensity_trend(self, year: int, last_year: int) -> float:
+        """The provider's own intensity multiplier for a service year (1.0 unless growth_by_intensity): the
+        provider grows towards the usual intensity, which it reaches in the last year (so it is no intensity
+        outlier against its peers)."""
+        return (1 + self.intensity_growth) ** (year - last_year) if self.intensity_growth else 1.0
 
 
 _NAME_PARTS = ("Horizon", "De Brug", "Kompas", "Levvel", "Ipse", "Cardea", "Youz", "Jeugdformaat", "Lucertis",

@@ -81,6 +81,7 @@ class Declarer:
         days = (end - begin).days + 1
         frac = days / days_in_month(mi)
         raw = prod.base_per_month * a.client_intensity * self.intensity(mi // 12) * frac
+        raw *= prov.intensity_trend(mi // 12, self.o.last_year)
         raw *= self.rng.uniform(0.88, 1.10)
         if prod.eenheid == "83":
             vol = max(100, int(round(raw / 100)) * 100)
@@ -119,6 +120,9 @@ class Declarer:
                     lag = sample_lag(self.rng, prov.lag_p0)
                     if prov.extra_lag:
                         lag = min(58, lag + self.rng.randint(4, prov.extra_lag))
+                    if prov.backlog_from and mi >= prov.backlog_from:
+                        # held back: declared only after the extract date
+                        lag = max(lag, mi_of(self.o.extract_date) - mi + self.rng.randint(1, 6))
                     self.add_line(ep, a, mi, begin, end, vol, lag, "orig")
             self.progress(1)
 
@@ -192,7 +196,7 @@ class Declarer:
             for ln in decl.lines:
                 if ln.no_reject or ln.dc != "D":
                     continue
-                if rng.random() < LINE_REJECT_P:
+                if rng.random() < (self.prov[ln.agb].reject_p or LINE_REJECT_P):
                     ln.rejected = rng.choice(REJECT_CODES)
                     if rng.random() < RESUBMIT_P:
                         self.copy_line(ln, decl.period + rng.randint(1, 3), "resubmit")

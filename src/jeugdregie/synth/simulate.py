@@ -232,7 +232,8 @@ class Simulator:
             nummer = self.next_id("toewijzing") + 100_000
             ref = f"VOT{nummer}" if has_315 else None
             y_max = max(final_end.year, ingang.year)
-            i_max = max(self.intensity(y) for y in range(ingang.year, y_max + 1))
+            i_max = max(self.intensity(y) * provider.intensity_trend(y, self.last)
+                        for y in range(ingang.year, y_max + 1))
             a = Assignment(nummer, code, prod.category, prod.eenheid == "83", ingang,
                            [Version(assign, tijd, eind, None)], None, ref, client_intensity)
             monthly = prod.base_per_month * client_intensity * i_max * 1.25
@@ -313,7 +314,8 @@ class Simulator:
             return
         nummer = self.next_id("toewijzing") + 100_000
         ref = f"VOW{nummer}"
-        i_max = max(self.intensity(y) for y in range(wanted.year, a.einddatum.year + 1))
+        i_max = max(self.intensity(y) * provider.intensity_trend(y, self.last)
+                    for y in range(wanted.year, a.einddatum.year + 1))
         monthly = prod.base_per_month * a.client_intensity * i_max * 1.25
         if prod.frequentie == "2":
             omvang = (max(1, math.ceil(monthly * 7 / 30.44)), prod.eenheid, "2")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jeugdregie.analysis.service_periods import parse_period
-from jeugdregie.analysis.signals import rules, stats
+from jeugdregie.analysis.signals import backlog, rules, stats
 from jeugdregie.analysis.signals.data import Scope, provider_names
 from jeugdregie.analysis.signals.model import (
     LABELS_NL,
@@ -36,6 +36,7 @@ STATS: dict[str, Callable[[Database, Scope, dict[str, Any]], list[dict[str, Any]
     "growth_by_intensity": stats.growth_by_intensity,
     "late_declaring": stats.late_declaring,
     "high_rejection": stats.high_rejection,
+    "declaration_backlog": backlog.declaration_backlog,
 }
 CONTRACT_TYPES = {"non_contracted", "tariff_deviation"}
 

@@ -134,6 +134,10 @@ def _allowed_in_month(a: dict[str, Any], month: date) -> int | None:
     return None
 
 
+def _wholly_outside(ln: dict[str, Any], a: dict[str, Any]) -> bool:
+    return ln["period_end"] < a["start_date"] or a["end_date"] is not None and ln["period_start"] > a["end_date"]
+
+
 def declared_over_assigned(ctx: RuleContext, cfg: dict[str, Any]) -> Cases:
     found: list[tuple[str, dict[str, Any]]] = []
     for key, lines in ctx.by_tw.items():
@@ -143,7 +147,8 @@ def declared_over_assigned(ctx: RuleContext, cfg: dict[str, Any]) -> Cases:
         if a["volume"] is not None and a["frequency"] in {"1", "2", "4"}:
             buckets: dict[date, list[dict[str, Any]]] = defaultdict(list)
             for ln in lines:
-                if ln["referentie_nummer"] not in ctx.duplicates:  # a repeat is signalled as a duplicate
+                # a repeat is signalled as a duplicate, a line wholly outside the toewijzing by outside_assignment
+                if ln["referentie_nummer"] not in ctx.duplicates and not _wholly_outside(ln, a):
                     buckets[ln["service_month"]].append(ln)
             for month, blines in sorted(buckets.items()):
                 conv = [(ln, _in_unit(ln, a["unit"])) for ln in blines]

@@ -232,14 +232,17 @@ def high_rejection(db: Database, scope: Scope, cfg: dict[str, Any]) -> list[dict
 
 # -- growth_by_intensity ------------------------------------------------------------------------------
 def provider_decomposition(db: Database, period: ServicePeriod, municipality: str | None) -> dict[str, Any] | None:
-    """The cost change per provider from the same period a year earlier, decomposed into volume, intensity, price
-    and mix with the cost-analysis decomposition (cells provider x product x unit; rows keyed by AGB)."""
+    """The cost change per provider from the same period a year earlier (granted lines), decomposed into volume,
+    intensity, price and mix with the cost-analysis decomposition (cells provider x product x unit; rows keyed
+    by AGB)."""
     from jeugdregie.analysis.cost_change import period_cells
     from jeugdregie.analysis.decomposition import decompose
 
     p0 = previous(period)
-    a = period_cells(db, p0, "provider", municipality)
-    b = period_cells(db, period, "provider", municipality)
+    # granted lines only: a rejected line (and its resubmission) is not revenue, so a provider with many
+    # rejections does not look like it grows
+    a = period_cells(db, p0, "provider", municipality, approved_only=True)
+    b = period_cells(db, period, "provider", municipality, approved_only=True)
     if not a["figures"] or not b["figures"]:
         return None
     group_of = {**a["group_of"], **b["group_of"]}

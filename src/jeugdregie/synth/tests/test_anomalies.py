@@ -12,8 +12,9 @@ from jeugdregie.synth.config import SynthOptions
 from jeugdregie.synth.generator import generate
 from jeugdregie.synth.tests.helpers import find_defects
 
-RULE_TYPES = ("declared_over_assigned", "after_stop", "before_start", "no_start_message",
+RULE_TYPES = ("declared_over_assigned", "outside_assignment", "after_stop", "before_start", "no_start_message",
               "duplicate_declaration", "non_contracted", "tariff_deviation")
+STAT_TYPES = ("intensity_outlier", "late_declaring", "growth_by_intensity", "high_rejection", "declaration_backlog")
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_injected_cases_recorded_and_found(anomaly_region: tuple[Path, dict[str,
     out, truth = anomaly_region
     anomalies = truth["anomalies"]
     types = {a["type"] for a in anomalies}
-    assert set(RULE_TYPES) | {"intensity_outlier", "late_declaring"} <= types
+    assert set(RULE_TYPES) | set(STAT_TYPES) <= types
     defects = find_defects(out)
     for kind in RULE_TYPES:
         injected = {r for a in anomalies if a["type"] == kind for r in a["referentie_nummers"]}
@@ -43,8 +44,8 @@ def test_injected_cases_recorded_and_found(anomaly_region: tuple[Path, dict[str,
             assert injected <= found and len(found) == 2 * len(injected), kind
         else:
             assert injected == found, kind
-    # no other defect type fires (after_stop stays inside the toewijzing)
-    assert defects["outside_assignment"] == set()
+    # each injected line shows exactly its own defect (after_stop stays inside the toewijzing; the shortened
+    # toewijzing's later lines stay before the 307 stop)
     for a in anomalies:
         assert a["amount_cents"] > 0
         assert set(a) >= {"type", "provider_agb", "municipality", "toewijzing_nummer", "referentie_nummers",
@@ -54,4 +55,6 @@ def test_injected_cases_recorded_and_found(anomaly_region: tuple[Path, dict[str,
 def test_statistical_anomalies_visible(anomaly_region: tuple[Path, dict[str, Any]]) -> None:
     _, truth = anomaly_region
     by_type = {a["type"]: a for a in truth["anomalies"]}
-    assert by_type["intensity_outlier"]["provider_agb"] != by_type["late_declaring"]["provider_agb"]
+    assert len({by_type[t]["provider_agb"] for t in STAT_TYPES}) == len(STAT_TYPES)  # one provider per type
+    held = by_type["declaration_backlog"]
+    assert len(held["held_back_months"]) == 6 and held["amount_cents"] > 0
