@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
         tariff_growth: Annotated[float, typer.Option("--tariff-growth", help="Jaarlijkse tariefstijging")] = 0.025,
         mix_shift: Annotated[float, typer.Option("--mix-shift", help="Jaarlijkse verschuiving naar zware producten")] = 0.0,
         inject_anomalies: Annotated[bool, typer.Option("--inject-anomalies", help="Voeg afwijkende declaraties toe (signalen)")] = False,
+        exact_knobs: Annotated[bool, typer.Option("--exact-knobs", help="Deterministische knoppen: cliënten, eenheden per cliënt, tarief en mix groeien exact met de knoppen (vaste cohorten, geen vertraging of afwijzingen)")] = False,
     ) -> None:
         """Genereer een synthetische regio: echte iJw 3.2-berichten (315/301/305/307/317/323/325) en ground_truth.json."""
         from jeugdregie.synth.config import Knobs, SynthOptions, parse_years
@@ -47,8 +48,12 @@ def register(app: typer.Typer) -> None:
         opts = SynthOptions(
             out=out, scale=scale.value, seed=seed, years=yrs, extract_date=extract,
             knobs=Knobs(client_growth, intensity_growth, tariff_growth, mix_shift),
-            inject_anomalies=inject_anomalies,
+            inject_anomalies=inject_anomalies, exact_knobs=exact_knobs,
         )
+        try:
+            opts.check()
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
         if opts.last_year >= extract.year + (1 if extract.month == 12 else 0):
             raise typer.BadParameter("het laatste dienstjaar moet voor de peildatum afgesloten zijn")
         if scale == ScaleChoice.national:

@@ -85,6 +85,9 @@ class SynthOptions:
     #: within a year, so two years leave the client stock still filling up (clients and long-stay products
     #: grow faster than the knobs in the first years); tests that check knob recovery use about 6.
     burn_in_years: int = 2
+    #: deterministic knob mode (synth.exact): the realised year-on-year clients, units per client, cost per
+    #: unit and product mix equal the knobs (to rounding), instead of only in expectation
+    exact_knobs: bool = False
 
     @property
     def scale_spec(self) -> Scale:
@@ -100,6 +103,16 @@ class SynthOptions:
 
     def knob_dict(self) -> dict[str, Any]:
         return asdict(self.knobs)
+
+    def check(self) -> None:
+        """Refuse option combinations the generator cannot honour (ValueError with the reason)."""
+        if not self.exact_knobs:
+            return
+        if self.inject_anomalies:
+            raise ValueError("exacte knoppen en afwijkingen gaan niet samen: afwijkingen verstoren de knoppen")
+        if self.extract_date < date(self.last_year + 1, 1, 31):
+            raise ValueError(f"exacte knoppen: de peildatum moet op of na {self.last_year + 1}-01-31 liggen, "
+                             "zodat elke declaratie van het laatste jaar geschreven is")
 
 
 def municipalities_for(scale: Scale) -> list[Municipality]:

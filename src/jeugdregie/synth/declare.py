@@ -183,8 +183,8 @@ class Declarer:
             periods_done += 1
             p += 1
 
-    def answer(self, decl: Declaration) -> None:
-        """Decide the 325 outcome, and schedule resubmissions, credits and corrected debets."""
+    def adjudicate(self, decl: Declaration) -> None:
+        """Random 325 rejections, and the resubmissions, credits and corrected debets they lead to."""
         rng = self.rng
         if rng.random() < WHOLE_REJECT_P and not any(ln.no_reject for ln in decl.lines):
             decl.whole_rejected = "9333"
@@ -207,6 +207,12 @@ class Declarer:
                     if ln.eenheid == "83":
                         vol = max(100, (ln.volume * 9 // 10) // 100 * 100)
                     self.copy_line(ln, later, "correction", volume=vol)
+
+    def answer(self, decl: Declaration) -> None:
+        """Decide the 325 outcome (in the exact knob mode every line is granted as declared) and write both."""
+        rng = self.rng
+        if not self.o.exact_knobs:
+            self.adjudicate(decl)
         if decl.written:
             decl.response_date = min(decl.dagtekening + timedelta(days=rng.randint(2, 12)), self.o.extract_date)
             decl.response_id = self.message_id("JW325")

@@ -56,6 +56,11 @@ def simulate(opts: SynthOptions, progress: Progress | None = None) -> tuple[Worl
         injector = AnomalyInjector(rng, providers)
         injector.before_simulation()
     sim = Simulator(opts, rng, munis, providers, lambda n: prog("simuleren", n, None))
+    if opts.exact_knobs:
+        from jeugdregie.synth.exact import realise
+
+        exact = Declarer(opts, rng, sim.world, providers, sim.message_id, lambda n: prog("declareren", n, None))
+        return realise(sim, exact), providers, sim
     world = sim.run()
     decl = Declarer(opts, rng, world, providers, sim.message_id, lambda n: prog("declareren", n, None))
     if injector is not None:

@@ -156,3 +156,5 @@ class World:
     #: request -> assignment per requested product (one JW315 can ask for several products)
     lead_request_assign_products: list[tuple[str, str, int]] = field(default_factory=list)
     anomalies: list[dict[str, object]] = field(default_factory=list)
+    #: the cohort plan of the deterministic knob mode (synth.exact); None in the ordinary simulation
+    exact_plan: dict[str, Any] | None = None

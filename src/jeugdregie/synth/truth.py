@@ -125,9 +125,51 @@ def compute(world: World, opts: SynthOptions, message_counts: dict[str, int]) ->
         "reentries": world.reentries,
         "residence_mismatch": _residence(world, opts),
         "anomalies": world.anomalies,
+        **({"exact_knobs": exact_realised(world, opts)} if world.exact_plan is not None else {}),
         "client_ref": "C + 7-digit serial in order of first appearance; ground_truth_bsn_index.json maps it "
                       "to the synthetic BSN (pseudonymise it with the HMAC key to join with the store)",
     }
+
+
+def exact_realised(world: World, opts: SynthOptions) -> dict[str, Any]:
+    """What the deterministic knob mode realised (synth.exact), from the final granted lines: unique clients,
+    and per product clients, units and cost per year; year on year the realised client growth, the range over
+    products of the growth of units per client and of cost per unit, and the largest change of a product's
+    share of clients (percentage points; 0 without a mix shift)."""
+    clients: dict[int, set[int]] = defaultdict(set)
+    per: dict[tuple[int, str], list[Any]] = {}
+    for ln in world.lines:
+        if ln.rejected is not None:
+            continue
+        fig = per.setdefault((ln.year, ln.code), [set(), 0, 0])
+        fig[0].add(ln.client.idx)
+        fig[1] += ln.signed_volume
+        fig[2] += ln.signed
+        clients[ln.year].add(ln.client.idx)
+    years = list(range(opts.first_year, opts.last_year + 1))
+    codes = sorted({code for _, code in per})
+    products = {str(y): {c: {"clients": len(per[(y, c)][0]), "units": per[(y, c)][1], "cost_cents": per[(y, c)][2]}
+                         for c in codes if (y, c) in per} for y in years}
+    changes = {}
+    for y0, y1 in zip(years, years[1:], strict=False):
+        p0, p1 = products[str(y0)], products[str(y1)]
+        both = [c for c in codes if c in p0 and c in p1]
+        intensity = [p1[c]["units"] * p0[c]["clients"] / (p0[c]["units"] * p1[c]["clients"]) - 1 for c in both]
+        tariff = [p1[c]["cost_cents"] * p0[c]["units"] / (p0[c]["cost_cents"] * p1[c]["units"]) - 1 for c in both]
+        n0, n1 = len(clients[y0]), len(clients[y1])
+        mix = [abs(p1.get(c, {}).get("clients", 0) / n1 - p0.get(c, {}).get("clients", 0) / n0) * 100
+               for c in codes]
+        changes[f"{y0}-{y1}"] = {
+            "client_growth": round(n1 / n0 - 1, 9),
+            "intensity_growth": [round(min(intensity), 9), round(max(intensity), 9)],
+            "tariff_growth": [round(min(tariff), 9), round(max(tariff), 9)],
+            "max_share_change_pp": round(max(mix), 9),
+        }
+    return {**(world.exact_plan or {}), "clients": {str(y): len(clients[y]) for y in years},
+            "per_product": products, "year_on_year": changes,
+            "definition": "every client has one product; clients, units and cost from all (granted) lines of "
+                          "the service year; intensity_growth and tariff_growth are [min, max] over products "
+                          "present in both years (tariffs are rounded to the cent)"}
 
 
 def _referrers(world: World) -> dict[str, int]:

@@ -10,8 +10,9 @@ Two questions, kept apart on purpose:
    Clients, intensity and mix are random in the generator (durations, product choice, per-client intensity,
    caps on days per month, burn-in), so one synthetic world realises them only in expectation: measured over
    seeds its shares drift several percentage points from the knob shares (docs/decomposition.md, "Knob
-   recovery"). Recovery of exact knobs within 1 pp is therefore tested on a region whose factors are exactly
-   the knobs (``test_costs.test_explain_store_recovers_knobs``), and here the decomposition is held to the
+   recovery"). Recovery of the knobs within 1 pp is therefore tested on a region generated in the deterministic
+   knob mode (``test_explain_exact_knobs.py``, ``SynthOptions.exact_knobs``) and on a hand-built region
+   (``test_costs.test_explain_store_recovers_knobs``); here the decomposition is held to the ordinary
    generator's realised world to the cent.
 """
 
