@@ -26,6 +26,7 @@ from typing import Any
 
 from jeugdregie.money import eur_to_cents, round_half_up
 from jeugdregie.store.database import Database
+from jeugdregie.store.filters import where_equal
 
 UNMAPPED = "niet toegewezen"
 _WIDE = re.compile(r"^(factsheet|begroting|budget|realisatie|realisation)_(\d{4})(_eur)?$")
@@ -189,11 +190,8 @@ def budget_register(db: Database, municipality: str | None = None) -> dict[str, 
     expenses against available means (baten, e.g. the macrobudget) per year: the deficit."""
     sql = ("SELECT municipality, year, budget_line, kind, line_type, amount_cents, in_total, perceel_group, note "
            "FROM budget_line")
-    params: list[Any] = []
-    if municipality:
-        sql += " WHERE municipality = ?"
-        params.append(municipality)
-    rows = db.query(sql + " ORDER BY municipality, budget_line, year, kind", params)
+    where, params = where_equal(municipality=municipality)
+    rows = db.query(sql + where + " ORDER BY municipality, budget_line, year, kind", params)
     totals: dict[tuple[str, int, str], int] = {}
     means: dict[tuple[str, int, str], int] = {}
     pivot: dict[tuple[str, str], dict[str, Any]] = {}

@@ -198,6 +198,43 @@ class ChainLadderResult:
             param = self.tail ** 2 * param + (vol * self.tail_std_err) ** 2
         return math.sqrt(process + param)
 
+    def develop(self, steps: int, origins: Sequence[str] | None = None) -> tuple[float, float]:
+        """Prediction of the summed cumulative amount ``steps`` developments after each origin's latest (no
+        tail; capped at the last development) and its Mack prediction error, for ``origins`` (all when None).
+
+        The same recursions as the projection to ultimate, stopped at ``e_i = min(a_i + steps, n - 1)``:
+        process ``P^2`` per origin summed; parameter risk, first order in the factor errors (as Mack 1993),
+        ``sum_k se(f_k)^2 (sum_{i: a_i <= k < e_i} C_{i,k} prod_{k<j<e_i} f_j)^2``. With ``e_i = n - 1`` and
+        no tail this is ``total_se``. Used to calibrate the error on held-out diagonals (``analysis.calibration``).
+        """
+        tri = self.triangle
+        sel = set(tri.origins if origins is None else origins)
+        latest_k = tri.latest_index
+        n_dev = len(tri.devs)
+        idx = [i for i, o in enumerate(tri.origins) if o in sel and o not in self.not_projected and latest_k[i] >= 0]
+        if not idx:
+            return 0.0, 0.0
+        a = np.array([latest_k[i] for i in idx])
+        e = np.minimum(a + steps, n_dev - 1)
+        pred = float(sum(self.full[i, k] for i, k in zip(idx, e, strict=True)))
+        process = 0.0
+        for i, a_i, e_i in zip(idx, a, e, strict=True):
+            p2 = 0.0
+            for k in range(int(a_i), int(e_i)):
+                p2 = self.factors[k] ** 2 * p2 + abs(self.full[i, k]) * self.sigma[k] ** 2
+            process += p2
+        rest = np.ones(len(idx))  # prod_{k<j<e_i} f_j, built from the last step down
+        param = 0.0
+        for k in range(n_dev - 2, -1, -1):
+            if k + 1 < n_dev - 1:
+                rest = np.where(k + 1 < e, rest * self.factors[k + 1], rest)
+            rest = np.where(k == e - 1, 1.0, rest)
+            live = (a <= k) & (k < e)
+            if live.any():
+                vol = float(np.sum(self.full[idx, k][live] * rest[live]))
+                param += (vol * self.std_err[k]) ** 2
+        return pred, math.sqrt(process + param)
+
     def summary(self, origins: Sequence[str] | None = None) -> dict[str, Any]:
         tri = self.triangle
         sel = set(tri.origins if origins is None else origins)

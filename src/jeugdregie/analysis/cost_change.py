@@ -20,6 +20,7 @@ from typing import Any
 from jeugdregie.analysis import smallcells
 from jeugdregie.analysis.decomposition import GroupFigures, decompose
 from jeugdregie.analysis.service_periods import ServicePeriod, parse_period
+from jeugdregie.analysis.special_periods import notes_for
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
 
@@ -136,12 +137,24 @@ def group_label(by: str, key: str, names: dict[str, str]) -> str:
         return NO_REQUEST_NL if key == "onbekend" else f"{key} {label('verwijzer', key)}"
     if by == "total":
         return "Totaal"
+    if by == "age_band":
+        return age_band_label(key)
+    if by == "gender":
+        return "onbekend" if key == "onbekend" else label("geslacht", key)
     if names.get(key):
         return f"{key} {names[key]}"
     if by == "product":
         cat = label("productcategorie", key[:2])
         return f"{key} ({cat})" if cat and cat != key[:2] else key
     return key
+
+
+def age_band_label(code: str) -> str:
+    """'04-12' -> '4 tot 12 jaar', '23+' -> '23 jaar en ouder' (codes of ``costs.AGE_BAND_SQL``)."""
+    if code.endswith("+"):
+        return f"{int(code[:-1])} jaar en ouder"
+    lo, sep, hi = code.partition("-")
+    return f"{int(lo)} tot {int(hi)} jaar" if sep and lo.isdigit() and hi.isdigit() else code
 
 
 def reference_names(db: Database, by: str) -> dict[str, str]:
@@ -213,6 +226,7 @@ def explain_store(db: Database, period_from: str, period_to: str, by: str = "cat
     result["as_of"] = as_of
     result["data_until"], extra = data_notes(db, as_of)
     result["notes"].extend(extra)
+    result["notes"].extend(notes_for(db, [(p0.start, p0.end), (p1.start, p1.end)], municipality))
     result["notes"].append(
         "Cellen zijn product × eenheid binnen elke rij; minuten zijn omgerekend naar uren. Eenheden per rij "
         "alleen bij --by product met één eenheid (verschillende eenheden zijn niet optelbaar).")

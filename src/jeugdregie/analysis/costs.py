@@ -23,10 +23,23 @@ from fractions import Fraction
 from typing import Any
 
 from jeugdregie.analysis import smallcells
+from jeugdregie.analysis.budget import BUDGET_LINE_SQL
 from jeugdregie.analysis.cost_change import UNIT_SQL, data_notes, group_label, line_filter, reference_names
+from jeugdregie.analysis.reach import BANDS
 from jeugdregie.analysis.service_periods import ServicePeriod, bucket_sql, parse_period
+from jeugdregie.analysis.special_periods import notes_for
 from jeugdregie.ijw.codelists import label
 from jeugdregie.store.database import Database
+
+#: age in whole years on the first day of the service month (a birthday later in that month counts next month)
+AGE_SQL = ("(CAST(EXTRACT(YEAR FROM l.service_month) AS INTEGER) - CAST(EXTRACT(YEAR FROM c.birth_date) AS INTEGER)"
+           " - CASE WHEN CAST(EXTRACT(MONTH FROM c.birth_date) AS INTEGER) * 100"
+           " + CAST(EXTRACT(DAY FROM c.birth_date) AS INTEGER)"
+           " > CAST(EXTRACT(MONTH FROM l.service_month) AS INTEGER) * 100 + 1 THEN 1 ELSE 0 END)")
+#: the standard age bands 0-4, 4-12, 12-18, 18-23 ("tot": 4 belongs to 4-12); sortable codes, labels below
+AGE_BAND_SQL = ("CASE WHEN c.birth_date IS NULL THEN 'onbekend' "
+                + " ".join(f"WHEN {AGE_SQL} BETWEEN {lo} AND {hi} THEN '{lo:02d}-{hi + 1:02d}'" for lo, hi in BANDS)
+                + f" WHEN {AGE_SQL} > {BANDS[-1][1]} THEN '{BANDS[-1][1] + 1:02d}+' ELSE 'onbekend' END")
 
 COST_BY = {
     "category": "l.product_category",
@@ -34,10 +47,18 @@ COST_BY = {
     "provider": "l.provider_agb",
     "municipality": "l.municipality",
     "referrer": "COALESCE(r.referrer_type, 'onbekend')",
+    "budget_line": BUDGET_LINE_SQL,
+    "age_band": AGE_BAND_SQL,
+    "gender": "COALESCE(c.gender, 'onbekend')",
+    "pc4": "COALESCE(c.pc4, 'onbekend')",
     "total": "'totaal'",
 }
 COST_BY_HEADERS = {"category": "Productcategorie", "product": "Product", "provider": "Aanbieder",
-                   "municipality": "Gemeente", "referrer": "Verwijzer", "total": "Totaal"}
+                   "municipality": "Gemeente", "referrer": "Verwijzer", "budget_line": "Begrotingspost",
+                   "age_band": "Leeftijdsklasse", "gender": "Geslacht", "pc4": "Postcode (PC4)", "total": "Totaal"}
+#: groupings that need the client's attributes (birth date, gender, PC4 as stored at ingest)
+CLIENT_BY = ("age_band", "gender", "pc4")
+CLIENT_JOIN = " LEFT JOIN client c ON c.client_id = l.client_id"
 
 REFERRER_JOIN = (
     " LEFT JOIN assignment a ON a.municipality = l.municipality AND a.toewijzing_nummer = l.toewijzing_nummer"
@@ -46,14 +67,25 @@ REFERRER_JOIN = (
 
 def cost_overview(db: Database, period: str, by: str = "category", per: str | None = None,
                   municipality: str | None = None, approved_only: bool = False,
-                  as_of: date | None = None) -> dict[str, Any]:
-    """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios."""
+                  as_of: date | None = None, products: list[str] | None = None,
+                  product_set: str | None = None) -> dict[str, Any]:
+    """Rows per (sub-period, group) with clients, trajectories, units, debit, credit, net cost and ratios.
+
+    ``products`` restricts to these product codes (e.g. the Wlz-border set of ``rules/wlz.yaml``, C34);
+    ``product_set`` is its Dutch name for the notes."""
     if by not in COST_BY:
         raise ValueError(f"onbekende indeling {by!r}: {', '.join(COST_BY)}")
     p: ServicePeriod = parse_period(period)  # also ranges for trends: 2021-2025, 2022H1-2023H2
     joins, where, params = line_filter(p, municipality, approved_only, as_of)
+    if products is not None:
+        if not products:
+            raise ValueError("lege productset")
+        where += f" AND l.product_code IN ({', '.join('?' * len(products))})"
+        params = [*params, *products]
     if by == "referrer":
         joins += REFERRER_JOIN
+    if by in CLIENT_BY:
+        joins += CLIENT_JOIN
     bucket = bucket_sql(per, "l.service_month") if per else f"'{p.label}'"
     grp = COST_BY[by]
     # PostgreSQL rejects literal constants in GROUP BY: group only on the real expressions
@@ -155,8 +187,11 @@ def cost_overview(db: Database, period: str, by: str = "category", per: str | No
         notes.append("Alleen declaratieregels die met de 325 zijn toegekend.")
     data_until, extra = data_notes(db, as_of)
     notes.extend(extra)
+    notes.extend(notes_for(db, [(p.start, p.end)], municipality))
+    if products is not None:
+        notes.insert(0, f"Alleen {product_set or 'de productset'}: {', '.join(sorted(products))}.")
     return {"period": p.label, "by": by, "as_of": as_of, "data_until": data_until, "suppressed": hidden, "per": per, "municipality": municipality, "approved_only": approved_only,
-            "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
+            "products": products, "product_set": product_set, "rows": rows, "totals": total_rows, "grand_total": grand_total, "notes": notes}
 
 
 def _round(f: Fraction) -> int:

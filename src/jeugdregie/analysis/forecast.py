@@ -18,11 +18,13 @@ Public interface used by the web pages and the half-year report (keep stable):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
+from jeugdregie.analysis.calibration import Calibration, calibrate
 from jeugdregie.analysis.chainladder import Z80, Z95, ChainLadderResult, fit
 from jeugdregie.analysis.triangle import StoreTriangle, build_triangles, month_index, period_label
 from jeugdregie.store.database import Database
@@ -32,6 +34,9 @@ RUN_RATE_MONTHS = 3
 RUN_RATE_MIN_AGE = 2
 FORECAST_BY = ("category", "municipality", "provider", "product", "budget_line")
 DEFAULT_TAIL = "exponential"
+LATE_EXTRA_MONTHS = 3.0
+LATE_MIN_SHARE = 0.02
+LATE_MIN_AGE = 12
 
 
 def latest_receipt(db: Database) -> date:
@@ -50,16 +55,123 @@ def _cl(tri: StoreTriangle, tail: str | float | None) -> ChainLadderResult:
     return fit(tri.cumulative(), tail=tail)
 
 
+@dataclass
+class Segment:
+    """One part of a selection forecast on its own triangle: the rest, or one late-declaring provider."""
+
+    tri: StoreTriangle
+    result: ChainLadderResult
+    calibration: Calibration
+    provider: str | None = None
+
+
+def segment(tri: StoreTriangle, tail: str | float | None, provider: str | None = None) -> Segment:
+    return Segment(tri, _cl(tri, tail), calibrate(tri), provider)
+
+
+def _mean_lag(tri: StoreTriangle, min_age: int = LATE_MIN_AGE) -> tuple[float, int]:
+    """Amount-weighted mean lag (months) of the positive increments of origins at least ``min_age`` old, and
+    that amount in cents."""
+    amount = lagged = 0
+    for (o, lag), v in tri.cells.items():
+        if v > 0 and tri.ages.get(o, -1) >= min_age:
+            amount += v
+            lagged += v * lag
+    return (lagged / amount if amount else 0.0), amount
+
+
+def split_late_providers(tri: StoreTriangle, providers: dict[str, StoreTriangle],
+                         tail: str | float | None) -> list[Segment]:
+    """Segments for ``tri`` (a selection's total triangle) given its per-provider triangles: every provider
+    whose mean declaration lag is at least ``LATE_EXTRA_MONTHS`` above the selection's and whose share of the
+    mature amount is at least ``LATE_MIN_SHARE`` gets its own triangle; the rest is one triangle (the total
+    minus those providers). Without such providers: the total alone (the plain method)."""
+    overall, total = _mean_lag(tri)
+    late = []
+    for agb, ptri in sorted(providers.items()):
+        lag, amount = _mean_lag(ptri)
+        if total > 0 and amount >= LATE_MIN_SHARE * total and lag >= overall + LATE_EXTRA_MONTHS:
+            late.append(agb)
+    if not late:
+        return [segment(tri, tail)]
+    rest = dict(tri.cells)
+    for agb in late:
+        for k, v in providers[agb].cells.items():
+            rest[k] = rest.get(k, 0) - v
+    rest_tri = StoreTriangle(tri.group, tri.grain, {k: v for k, v in rest.items() if v}, dict(tri.ages))
+    parts = [segment(rest_tri, tail)]
+    for agb in late:
+        ptri = providers[agb]
+        parts.append(segment(StoreTriangle(agb, ptri.grain, ptri.cells, dict(tri.ages)), tail, agb))
+    return parts
+
+
+def provider_segments(db: Database, tri: StoreTriangle, as_of: date, municipality: str | None, first: int,
+                      last: int, tail: str | float | None, only: dict[str, str] | None = None,
+                      exclude: dict[str, str] | None = None) -> list[Segment]:
+    """``split_late_providers`` for a selection of the store (same months and filters as ``tri``)."""
+    providers = build_triangles(db, as_of, "month", "provider", municipality, first_month=first, last_month=last,
+                                only=only, exclude=exclude)
+    return split_late_providers(tri, providers, tail)
+
+
 def project(tri: StoreTriangle, year: int, as_of: date, tail: str | float | None = DEFAULT_TAIL,
             budget_cents: int | None = None, result: ChainLadderResult | None = None,
-            months: list[int] | None = None) -> dict[str, Any]:
+            months: list[int] | None = None, calibration: Calibration | None = None,
+            segments: list[Segment] | None = None) -> dict[str, Any]:
     """Forecast of one group's service year (or of the given service month indexes) from its monthly triangle
-    (see the module docstring)."""
-    res = result or _cl(tri, tail)
-    labels = res.triangle.origins
-    pos = {o: i for i, o in enumerate(labels)}
+    (see the module docstring). ``calibration`` (default: computed on ``tri``) scales the Mack error;
+    ``segments`` (from ``split_late_providers``) forecasts parts of ``tri`` separately and adds them up."""
+    segs = segments or [Segment(tri, result or _cl(tri, tail), calibration or calibrate(tri))]
     months = months if months is not None else [year * 12 + m for m in range(12)]
     as_of_m = month_index(as_of)
+    declared = ibnr = future_ibnr = var = var_mack = var_cl = var_cl_mack = 0.0
+    n_cl = n_other = points = 0
+    for seg in segs:
+        p = _segment_part(seg, months, as_of_m)
+        declared += p["declared"]
+        ibnr += p["ibnr"]
+        future_ibnr += p["future_ibnr"]
+        var_cl += (p["se_cl"] * seg.calibration.scale) ** 2
+        var_cl_mack += p["se_cl"] ** 2
+        var += (p["se_cl"] * seg.calibration.scale) ** 2 + p["future_sd"] ** 2
+        var_mack += p["se_cl"] ** 2 + p["future_sd"] ** 2
+        n_cl, n_other = max(n_cl, p["n_cl"]), max(n_other, p["n_other"])
+        points += seg.calibration.points
+    declared_c = _round(declared)
+    se = math.sqrt(var)
+    expected = declared_c + _round(ibnr)
+    lo80, hi80 = _interval(declared_c, ibnr, se, Z80)
+    lo95, hi95 = _interval(declared_c, ibnr, se, Z95)
+    out: dict[str, Any] = {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "declared_cents": declared_c,
+        "ibnr_cents": _round(ibnr),
+        "expected_final_cents": expected,
+        "se_cents": _round(se),
+        "se_mack_cents": _round(math.sqrt(var_mack)),
+        "calibration_scale": round(math.sqrt(var_cl / var_cl_mack), 3) if var_cl_mack > 0 else 1.0,
+        "calibration_points": points,
+        "separate_providers": [seg.provider for seg in segs if seg.provider],
+        "interval_80_cents": [lo80, hi80],
+        "interval_95_cents": [lo95, hi95],
+        "budget_cents": budget_cents,
+        "expected_over_under_cents": None if budget_cents is None else expected - budget_cents,
+        "interval_over_under_80_cents": None if budget_cents is None else [lo80 - budget_cents, hi80 - budget_cents],
+        "share_declared": (declared_c / expected) if expected > 0 else None,
+        "months_chain_ladder": n_cl,
+        "months_not_yet_delivered": n_other,
+        "not_yet_delivered_cents": _round(future_ibnr),
+        "tail_factor": segs[0].result.tail,
+    }
+    return out
+
+
+def _segment_part(seg: Segment, months: list[int], as_of_m: int) -> dict[str, Any]:
+    """Declared, chain-ladder IBNR with its Mack error, and the run-rate part of one segment."""
+    tri, res = seg.tri, seg.result
+    pos = set(res.triangle.origins)
     cl_origins = [period_label(m, "month") for m in months
                   if m <= as_of_m and period_label(m, "month") in pos
                   and period_label(m, "month") not in res.not_projected]
@@ -70,33 +182,10 @@ def project(tri: StoreTriangle, year: int, as_of: date, tail: str | float | None
     other = [m for m in months if period_label(m, "month") not in cl_origins and as_of_m - m < RUN_RATE_MIN_AGE]
     run_rate, run_sd = _run_rate(res, as_of_m)
     other_declared = tri.total_cents(set(other))
-    future_expected = run_rate * len(other)
-    future_ibnr = max(0.0, future_expected - other_declared) if other else 0.0
+    future_ibnr = max(0.0, run_rate * len(other) - other_declared) if other else 0.0
     future_sd = run_sd * math.sqrt(len(other)) if other else 0.0
-    ibnr = float(s["ibnr"]) + future_ibnr
-    se = math.sqrt(float(s["se"]) ** 2 + future_sd ** 2)
-    expected = declared + _round(ibnr)
-    lo80, hi80 = _interval(declared, ibnr, se, Z80)
-    lo95, hi95 = _interval(declared, ibnr, se, Z95)
-    out: dict[str, Any] = {
-        "year": year,
-        "as_of": as_of.isoformat(),
-        "declared_cents": declared,
-        "ibnr_cents": _round(ibnr),
-        "expected_final_cents": expected,
-        "se_cents": _round(se),
-        "interval_80_cents": [lo80, hi80],
-        "interval_95_cents": [lo95, hi95],
-        "budget_cents": budget_cents,
-        "expected_over_under_cents": None if budget_cents is None else expected - budget_cents,
-        "interval_over_under_80_cents": None if budget_cents is None else [lo80 - budget_cents, hi80 - budget_cents],
-        "share_declared": (declared / expected) if expected > 0 else None,
-        "months_chain_ladder": len(cl_origins),
-        "months_not_yet_delivered": len(other),
-        "not_yet_delivered_cents": _round(future_ibnr) if other else 0,
-        "tail_factor": res.tail,
-    }
-    return out
+    return {"declared": declared, "ibnr": float(s["ibnr"]) + future_ibnr, "future_ibnr": future_ibnr,
+            "se_cl": float(s["se"]), "future_sd": future_sd, "n_cl": len(cl_origins), "n_other": len(other)}
 
 
 def _interval(declared: int, ibnr: float, se: float, z: float) -> tuple[int, int]:
@@ -160,7 +249,8 @@ def forecast_year(db: Database, year: int, as_of: date, by: str | None = None, m
     tris = build_triangles(db, as_of, "month", "total", municipality, first_month=first, last_month=last)
     total_tri = tris.get("totaal") or StoreTriangle("totaal", "month", {}, {
         o: month_index(as_of) - o for o in range(first, last + 1)})
-    out = project(total_tri, year, as_of, tail, budget_total(db, year, municipality))
+    segs = provider_segments(db, total_tri, as_of, municipality, first, last, tail)
+    out = project(total_tri, year, as_of, tail, budget_total(db, year, municipality), segments=segs)
     out.update({"municipality": municipality, "by": by})
     notes = [
         "Verwachte eindkosten = gedeclareerd tot de peildatum + verwachte late declaraties (chain ladder, "
@@ -212,7 +302,8 @@ def _compare_mapped(db: Database, out: dict[str, Any], year: int, as_of: date, m
     if tri is None:
         mapped = {"expected_final_cents": 0, "interval_80_cents": [0, 0]}
     else:
-        mapped = project(tri, year, as_of, tail)
+        segs = provider_segments(db, tri, as_of, municipality, first, last, tail, exclude={"budget_line": UNMAPPED})
+        mapped = project(tri, year, as_of, tail, segments=segs)
     budget = out["budget_cents"]
     lo, hi = mapped["interval_80_cents"]
     out["budget_basis_expected_final_cents"] = mapped["expected_final_cents"]
@@ -243,12 +334,12 @@ def monthly_realisation(db: Database, year: int, as_of: date, municipality: str 
                            exclude=exclude)
     tri = tris.get("totaal") or StoreTriangle("totaal", "month", {}, {
         o: month_index(as_of) - o for o in range(first, last + 1)})
-    res = _cl(tri, tail)
+    segs = provider_segments(db, tri, as_of, municipality, first, last, tail, only=only, exclude=exclude)
     months = [year * 12 + m for m in range(12)]
     rows = []
     for k, mi in enumerate(months):
-        single = project(tri, year, as_of, tail, result=res, months=[mi])
-        upto = project(tri, year, as_of, tail, result=res, months=months[: k + 1])
+        single = project(tri, year, as_of, tail, months=[mi], segments=segs)
+        upto = project(tri, year, as_of, tail, months=months[: k + 1], segments=segs)
         rows.append({
             "month": period_label(mi, "month"),
             "delivered": mi <= month_index(as_of),
@@ -260,7 +351,7 @@ def monthly_realisation(db: Database, year: int, as_of: date, municipality: str 
             "cumulative_high_80_cents": upto["interval_80_cents"][1],
             "cumulative_budget_cents": None if budget is None else (budget * (k + 1)) // 12,
         })
-    total = project(tri, year, as_of, tail, budget, result=res)
+    total = project(tri, year, as_of, tail, budget, segments=segs)
     return {"year": year, "as_of": as_of.isoformat(), "municipality": municipality, "budget_line": budget_line,
             "budget_cents": budget, "forecast": total, "rows": rows,
             "notes": ["Begroting gelijk verdeeld over de maanden (cumulatief, afgerond naar beneden)."]
@@ -277,11 +368,11 @@ def outstanding_by_year(db: Database, as_of: date, years: int = 5, municipality:
     tri = build_triangles(db, as_of, "month", "total", municipality, first_month=first).get("totaal")
     if tri is None:
         return []
-    res = _cl(tri, tail)
+    segs = provider_segments(db, tri, as_of, municipality, first, as_of_m, tail)
     out = []
     for y in range(as_of.year - years + 1, as_of.year + 1):
         months = [y * 12 + m for m in range(12) if y * 12 + m <= as_of_m]
-        p = project(tri, y, as_of, tail, result=res, months=months)
+        p = project(tri, y, as_of, tail, months=months, segments=segs)
         out.append({k: p[k] for k in ("year", "declared_cents", "ibnr_cents", "expected_final_cents", "se_cents",
                                       "interval_80_cents", "interval_95_cents", "share_declared")})
     return out

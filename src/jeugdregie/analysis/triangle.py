@@ -86,6 +86,14 @@ class StoreTriangle:
             cells = [(lbl, 0, 0.0) for lbl in ages]
         return triangle_from_cells(cells, cumulative=False, ages=ages, first_dev=0)
 
+    def cut(self, period: int) -> StoreTriangle:
+        """The triangle as it was known at the end of ``period`` (an origin index of this grain): origins up to
+        it, cells received up to it (``origin + lag <= period``). Exact for month ends, because a cell's lag is
+        the period of receipt minus the origin (lags below 0 are counted at 0 and are received earlier anyway)."""
+        ages = {o: period - o for o in self.ages if o <= period}
+        cells = {(o, lag): v for (o, lag), v in self.cells.items() if o in ages and o + lag <= period}
+        return StoreTriangle(self.group, self.grain, cells, ages)
+
     def total_cents(self, origins: set[int] | None = None) -> int:
         return sum(v for (o, _), v in self.cells.items() if origins is None or o in origins)
 

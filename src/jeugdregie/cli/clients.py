@@ -6,9 +6,8 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db
 from jeugdregie.cli.output import Column, Table, emit
 from jeugdregie.money import format_pct
 
@@ -50,17 +49,10 @@ def top_clients(
     from jeugdregie.analysis.top_clients import top_clients_logged
     from jeugdregie.store.audit import current_actor
 
-    try:
-        database = open_db(db)
-        try:
-            result = top_clients_logged(database, current_actor(), period, municipality, n, approved_only,
-                                        action="export" if fmt in (Format.csv, Format.xlsx) or out else "view",
-                                        compare=compare)
-        finally:
-            database.close()
-    except ValueError as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+    with command_db(db, (ValueError,)) as database:
+        result = top_clients_logged(database, current_actor(), period, municipality, n, approved_only,
+                                    action="export" if fmt in (Format.csv, Format.xlsx) or out else "view",
+                                    compare=compare)
     emit(fmt, [top_clients_table(result)], json_obj=result, out=out, default_name="top-clienten")
 
 
@@ -123,15 +115,8 @@ def trajectories(
     verwijzer of aanbieder en naast een normperiode."""
     from jeugdregie.analysis.trajectories import trajectories as compute
 
-    try:
-        database = open_db(db)
-        try:
-            result = compute(database, product, period, municipality, approved_only,
-                             by=by.value if by else None, norm_period=norm_period)
-        finally:
-            database.close()
-    except ValueError as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+    with command_db(db, (ValueError,)) as database:
+        result = compute(database, product, period, municipality, approved_only,
+                         by=by.value if by else None, norm_period=norm_period)
     tables = [trajectories_table(result)] + ([trajectory_groups_table(result)] if by else [])
     emit(fmt, tables, json_obj=result, out=out, default_name="trajecten")

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from jeugdregie.settings import get_settings
 from jeugdregie.store import Database, connect
@@ -60,3 +61,23 @@ def open_db(db: str | None, read_only: bool = False) -> Database:
     if lent is not None:
         return lent
     return connect(db or get_settings().db, read_only=False)
+
+
+def fail(exc: Exception) -> typer.Exit:
+    """The error as a Dutch message on stderr; raise the returned exit (code 2)."""
+    Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
+    return typer.Exit(code=2)
+
+
+@contextlib.contextmanager
+def command_db(db: str | None, errors: tuple[type[Exception], ...] = (ValueError, OSError)) -> Iterator[Database]:
+    """The store for a command, closed after the block; an error of ``errors`` in opening it or in the block
+    becomes a Dutch message and exit code 2."""
+    try:
+        database = open_db(db)
+        try:
+            yield database
+        finally:
+            database.close()
+    except errors as exc:
+        raise fail(exc) from exc

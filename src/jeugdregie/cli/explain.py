@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, fail, open_db
 from jeugdregie.cli.forecast import AsOfOption, parse_date
 from jeugdregie.cli.output import Column, Table, emit
 
@@ -133,8 +133,7 @@ def explain(
                 database.close()
             header = BY_HEADERS[by.value]
     except (ValueError, OSError) as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+        raise fail(exc) from exc
     emit(fmt, [decomposition_table(result, header), summary_table(result)], json_obj=result, out=out,
          default_name="verklaring")
     if chart and chart_fmt:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db, fail
 from jeugdregie.cli.output import Column, Table, emit
 from jeugdregie.store import Database
 
@@ -74,22 +74,11 @@ def register(app: typer.Typer) -> None:
     bench_app.command("forecast")(bench_forecast)
 
 
-def fail(exc: Exception) -> typer.Exit:
-    Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-    return typer.Exit(code=2)
-
-
 def with_db(db: str | None, fn: Callable[[Database], T]) -> T:
     """Open the store, run ``fn`` and close it; a ValueError/OSError/ArithmeticError (bad amount) becomes a
     Dutch message and exit code 2."""
-    try:
-        database = open_db(db)
-        try:
-            return fn(database)
-        finally:
-            database.close()
-    except (ValueError, OSError, ArithmeticError) as exc:
-        raise fail(exc) from exc
+    with command_db(db, (ValueError, OSError, ArithmeticError)) as database:
+        return fn(database)
 
 
 def checked_chart_format(chart: str | None) -> str | None:

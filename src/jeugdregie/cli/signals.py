@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db, fail, open_db
 from jeugdregie.cli.output import Column, Table, emit
+from jeugdregie.store.filters import where_equal
 
 contracts_app = typer.Typer(help="Contractlijst van de gemeente (aanbieder x product x periode x tarief).",
                             no_args_is_help=True)
@@ -26,11 +27,6 @@ def register(app: typer.Typer) -> None:
     app.command("provider")(provider)
     app.command("signal-status")(signal_status)
     app.add_typer(contracts_app, name="contracts")
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-    return typer.Exit(code=2)
 
 
 def overview_tables(ranked: list[dict[str, Any]], title: str, notes: list[str]) -> list[Table]:
@@ -120,7 +116,7 @@ def signals(
         finally:
             database.close()
     except (ValueError, SignalError) as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     notes = [SCORE_FORMULA, *notes,
              "Een signaal is een aanwijzing, geen bewijs van opzet of onrechtmatigheid: bespreek het met de aanbieder."]
     title = f"Signalen {period}" + (f" aanbieder {provider_agb}" if provider_agb else "") + (
@@ -158,7 +154,7 @@ def provider(
             finally:
                 database.close()
         except (ValueError, SignalError) as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
         emit(fmt, [overview_table(summary)], json_obj=summary, out=out, default_name=f"aanbieders-{period}")
         return
     try:
@@ -173,7 +169,7 @@ def provider(
         finally:
             database.close()
     except (ValueError, SignalError) as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     tables = profile_tables(result)
     if fmt == Format.xlsx:
         tables += evidence_tables([{"provider": agb, "provider_name": result["name"], "signals": result["signals"]}])
@@ -194,20 +190,14 @@ def signal_status(
     from jeugdregie.analysis.signals.followup import history, record
 
     console = Console()
-    try:
-        database = open_db(db)
-        try:
-            if status is not None:
-                match = [s for s in compute_signals(database, period, municipality=municipality) if s.key == key]
-                if not match:
-                    raise SignalError(f"geen signaal met sleutel {key} in {period}")
-                record(database, match[0], status, note)
-                console.print(f"Status van {key} ({match[0].type}, {match[0].provider}): {status}")
-            rows = history(database, key=key)
-        finally:
-            database.close()
-    except (ValueError, SignalError) as exc:
-        raise _fail(exc) from exc
+    with command_db(db, (ValueError, SignalError)) as database:
+        if status is not None:
+            match = [s for s in compute_signals(database, period, municipality=municipality) if s.key == key]
+            if not match:
+                raise SignalError(f"geen signaal met sleutel {key} in {period}")
+            record(database, match[0], status, note)
+            console.print(f"Status van {key} ({match[0].type}, {match[0].provider}): {status}")
+        rows = history(database, key=key)
     for r in rows:
         when = r["updated_at"].strftime("%d-%m-%Y %H:%M") if hasattr(r["updated_at"], "strftime") else r["updated_at"]
         console.print(f"{when}  {r['status']:<15} {r['actor']:<12} {r['note'] or ''}")
@@ -223,14 +213,8 @@ def contracts_import(
     from jeugdregie.ingest.contracts import import_contracts
 
     console = Console()
-    try:
-        database = open_db(db)
-        try:
-            res = import_contracts(database, path, replace=not keep)
-        finally:
-            database.close()
-    except (ValueError, OSError) as exc:
-        raise _fail(exc) from exc
+    with command_db(db, (ValueError, OSError)) as database:
+        res = import_contracts(database, path, replace=not keep)
     console.print(f"Contractregels: {res.rows} gelezen, {res.imported} ingelezen voor gemeente(n) "
                   f"{', '.join(res.municipalities) or '–'}; {len(res.errors)} fout(en)")
     for e in res.errors[:20]:
@@ -251,15 +235,9 @@ def contracts_list(
     database = open_db(db)
     try:
         sql = ("SELECT municipality, provider_agb, product_category, product_code, valid_from, valid_to, "
-               "tariff_cents, unit FROM contract WHERE 1 = 1")
-        params: list[Any] = []
-        if municipality:
-            sql += " AND municipality = ?"
-            params.append(municipality)
-        if provider_agb:
-            sql += " AND provider_agb = ?"
-            params.append(provider_agb)
-        rows = database.query(sql + " ORDER BY 1, 2, 3, 4, 5", params)
+               "tariff_cents, unit FROM contract")
+        where, params = where_equal(municipality=municipality, provider_agb=provider_agb)
+        rows = database.query(sql + where + " ORDER BY 1, 2, 3, 4, 5", params)
     finally:
         database.close()
     cols = [Column("municipality", "Gemeente"), Column("provider_agb", "AGB"), Column("product_category", "Categorie"),

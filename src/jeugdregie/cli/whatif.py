@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, fail, open_db
 from jeugdregie.cli.output import Column, Table, emit
 
 whatif_app = typer.Typer(help="Wat-als-berekeningen voor kostenbewust handelen in de toegang.",
@@ -89,7 +88,6 @@ def duration_norm(
             finally:
                 database.close()
     except (ValueError, OSError) as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+        raise fail(exc) from exc
     tables = [whatif_table(result)] + ([scenario_table(result)] if result["scenarios"] else [])
     emit(fmt, tables, json_obj=result, out=out, default_name="whatif")

@@ -74,6 +74,9 @@ class Message:
 
 
 _BASE_TAGS: dict[str, str] = {}  # local name -> "{basisschema}name"
+#: message namespace -> local name -> "{namespace}name"; shared by all messages of a type (at most 7 namespaces,
+#: a FieldReader exists only for the known message types and for CSV rows)
+_NS_TAGS: dict[str, dict[str, str]] = {}
 
 
 class FieldReader:
@@ -83,8 +86,11 @@ class FieldReader:
         self.msg = msg
         self.ns = ns
         self.line: int | None = None
-        self._kids_of: dict[etree._Element, dict[str, etree._Element]] = {}
-        self._tags: dict[str, str] = {}
+        self._kids_of: dict[etree._Element, dict[Any, etree._Element]] = {}
+        tags = _NS_TAGS.get(ns)
+        if tags is None:
+            tags = _NS_TAGS[ns] = {}
+        self._tags = tags
 
     def add(self, rule: str, path: str, nl: str = "", en: str = "", line: int | None | bool = True) -> None:
         idx = self.line if line is True else (None if line is False else line)
@@ -92,7 +98,7 @@ class FieldReader:
 
     # element access ------------------------------------------------------------------------------
     def m(self, name: str) -> str:
-        return f"{{{self.ns}}}{name}"
+        return self._tags.get(name) or self._tag(name, False)
 
     def _tag(self, name: str, base: bool) -> str:
         tags = _BASE_TAGS if base else self._tags
@@ -101,7 +107,7 @@ class FieldReader:
             tag = tags[name] = f"{{{NS_BASE if base else self.ns}}}{name}"
         return tag
 
-    def _kids(self, elem: etree._Element) -> dict[str, etree._Element]:
+    def _kids(self, elem: etree._Element) -> dict[Any, etree._Element]:
         """Children by tag (first occurrence), cached for the elements being read right now: one pass over
         the children is several times faster than repeated ``find`` calls. The cache is bounded (a streamed
         file clears it as it goes) and holds the elements, so their identity is stable while cached."""
@@ -109,10 +115,8 @@ class FieldReader:
         if kids is None:
             if len(self._kids_of) >= 64:
                 self._kids_of.clear()
-            kids = {}
-            for c in elem:
-                kids.setdefault(c.tag, c)
-            self._kids_of[elem] = kids
+            # built from the last child backwards, so the first occurrence of a repeated tag wins
+            kids = self._kids_of[elem] = {c.tag: c for c in reversed(elem)}
         return kids
 
     def forget(self) -> None:
@@ -122,17 +126,23 @@ class FieldReader:
     def text(self, elem: etree._Element | None, name: str, base: bool = False) -> str | None:
         if elem is None:
             return None
-        # the two lookups inlined: this is the reader's innermost call
-        kids = self._kids_of.get(elem) or self._kids(elem)
+        # the lookups inlined: this is the reader's innermost call
+        kids = self._kids_of.get(elem)
+        if kids is None:
+            kids = self._kids(elem)
         child = kids.get((_BASE_TAGS if base else self._tags).get(name) or self._tag(name, base))
-        if child is None or child.text is None:
+        if child is None:
             return None
-        return child.text.strip()
+        value = child.text
+        return None if value is None else value.strip()
 
     def child(self, elem: etree._Element | None, name: str, base: bool = False) -> etree._Element | None:
         if elem is None:
             return None
-        return self._kids(elem).get(self._tag(name, base))
+        kids = self._kids_of.get(elem)
+        if kids is None:
+            kids = self._kids(elem)
+        return kids.get((_BASE_TAGS if base else self._tags).get(name) or self._tag(name, base))
 
     def required(self, elem: etree._Element | None, name: str, path: str, base: bool = False) -> str | None:
         value = self.text(elem, name, base)

@@ -8,6 +8,7 @@ The lxml parser is additionally configured with ``resolve_entities=False``, ``no
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from typing import IO
 
@@ -87,13 +88,22 @@ def iterparse(source: IO[bytes] | bytes, events: tuple[str, ...] = ("end",),
     # entity references that slipped through would appear as Entity nodes; we never resolve them
 
 
+_PARSERS = threading.local()  # lxml parsers are reusable but not thread-safe: one per thread
+
+
+def _parser() -> etree.XMLParser:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                                   huge_tree=False, dtd_validation=False)
+    return parser
+
+
 def parse_bytes(data: bytes) -> etree._Element:
     """Whole-document parse (small documents only, e.g. for XSD validation), same protections."""
     check_prolog(data[:PROLOG_SCAN_BYTES])
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             dtd_validation=False)
     try:
-        return etree.fromstring(data, parser=parser)
+        return etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         raise XMLSyntaxError(f"Geen geldige XML (not well-formed XML): {exc.msg}") from None
 

@@ -115,7 +115,6 @@ class FileResult:
     by_type: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     error: str | None = None
-    keys: dict[str, set[Any]] = field(default_factory=dict)
 
     def add(self, table: str, row: tuple[Any, ...]) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -149,8 +148,49 @@ class IngestSummary:
         return self.counts["messages_quarantined"] + self.counts["lines_quarantined"]
 
 
+@dataclass
+class ParsedFile:
+    """One input file after reading and parsing, before it is checked against the store."""
+
+    source: Source
+    sha256: str
+    started: datetime
+    messages: list[tuple[Message, str]] = field(default_factory=list)  # (message, content key)
+    error: str | None = None
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(len(m.items) for m, _ in self.messages)
+
+
+#: store lookups per chunk: kind -> SQL selecting the stored keys among the chunk's keys in ``_ingest_keys``
+_LOOKUPS: dict[str, str] = {
+    "file": "SELECT DISTINCT t.file_sha256 FROM import_run t JOIN _ingest_keys k ON k.kind = 'file' "
+            "AND t.file_sha256 = k.k1 WHERE t.status = 'loaded'",
+    "message": "SELECT t.message_key, t.content_sha256 FROM message t JOIN _ingest_keys k ON k.kind = 'message' "
+               "AND t.message_key = k.k1",
+    "ref": "SELECT t.provider_agb, t.referentie_nummer FROM declaration_line t JOIN _ingest_keys k "
+           "ON k.kind = 'ref' AND t.provider_agb = k.k1 AND t.referentie_nummer = k.k2",
+    "decl": "SELECT t.provider_agb, t.declaratie_nummer FROM declaration t JOIN _ingest_keys k "
+            "ON k.kind = 'decl' AND t.provider_agb = k.k1 AND t.declaratie_nummer = k.k2",
+    "request": "SELECT t.provider_agb, t.referentie_aanbieder FROM request t JOIN _ingest_keys k "
+               "ON k.kind = 'request' AND t.provider_agb = k.k1 AND t.referentie_aanbieder = k.k2",
+    "change": "SELECT t.provider_agb, t.referentie_aanbieder FROM change_request t JOIN _ingest_keys k "
+              "ON k.kind = 'change' AND t.provider_agb = k.k1 AND t.referentie_aanbieder = k.k2",
+    "client": "SELECT t.client_id, t.birth_date, t.birth_date_usage, t.gender, t.pc4, t.last_seen FROM client t "
+              "JOIN _ingest_keys k ON k.kind = 'client' AND t.client_id = k.k1",
+}
+
+
 class Ingester:
-    """Loads iJw files (and CSV/Excel exports) into a store. One instance per ``ingest`` command."""
+    """Loads iJw files (and CSV/Excel exports) into a store. One instance per ``ingest`` command.
+
+    Files are handled in chunks (at most ``chunk_files`` files or about ``chunk_rows`` rows): a chunk is read
+    and parsed, the keys it uses (file checksums, message keys, DeclaratieNummers, ReferentieNummers, request
+    references, clients) are looked up in the store in one query per kind, the files are checked and turned
+    into rows in input order, and the chunk is written. Only the current chunk's keys are held in memory, so
+    memory does not grow with the size of the store or of the input.
+    """
 
     def __init__(self, db: Database, key: bytes, user: str = "onbekend", xsd_dir: Path | None = None,
                  today: date | None = None, chunk_files: int = 2000, chunk_rows: int = 50_000) -> None:
@@ -162,91 +202,151 @@ class Ingester:
         self.chunk_files = chunk_files
         self.chunk_rows = chunk_rows
         self.batch_id = uuid.uuid4().hex
-        self._load_known()
-
-    # -- state of the store needed for cross-message checks ---------------------------------------
-    def _load_known(self) -> None:
         q = self.db.query
-        self.known_files = {r["file_sha256"] for r in q("SELECT file_sha256 FROM import_run WHERE status = 'loaded'")}
-        self.known_messages = {r["message_key"]: r["content_sha256"]
-                               for r in q("SELECT message_key, content_sha256 FROM message")}
-        self.known_refs = {(r["provider_agb"], r["referentie_nummer"])
-                           for r in q("SELECT provider_agb, referentie_nummer FROM declaration_line")}
-        self.known_decl = {(r["provider_agb"], r["declaratie_nummer"])
-                           for r in q("SELECT provider_agb, declaratie_nummer FROM declaration")}
-        self.known_requests = {(r["provider_agb"], r["referentie_aanbieder"])
-                               for r in q("SELECT provider_agb, referentie_aanbieder FROM request")}
-        self.known_changes = {(r["provider_agb"], r["referentie_aanbieder"])
-                              for r in q("SELECT provider_agb, referentie_aanbieder FROM change_request")}
-        # current attributes per client (last_seen = date of the message they were taken from)
-        self.client_state = {r["client_id"]: (r["client_id"], r["birth_date"], r["birth_date_usage"], r["gender"],
-                                              r["pc4"], r["last_seen"]) for r in q("SELECT * FROM client")}
+        # reference data is small (municipalities, providers, products) and kept for the whole run
         self.known_ref_data: dict[str, set[tuple[Any, ...]]] = {
             "municipality": {(r["code"],) for r in q("SELECT code FROM municipality")},
             "provider": {(r["agb"],) for r in q("SELECT agb FROM provider")},
             "product": {(r["category"], r["code"]) for r in q("SELECT category, code FROM product")},
         }
+        self._reset_known()
+
+    # -- state of the store needed for cross-message checks, for the current chunk only -------------
+    def _reset_known(self) -> None:
+        """Forget the chunk's keys: the next chunk looks its own keys up in the store."""
+        self.known_files: set[str] = set()
+        self.known_messages: dict[str, str] = {}  # message key -> content hash
+        self.known_refs: set[tuple[Any, ...]] = set()  # (AGB, ReferentieNummer) of declaration lines
+        self.known_decl: set[tuple[Any, ...]] = set()  # (AGB, DeclaratieNummer)
+        self.known_requests: set[tuple[Any, ...]] = set()  # (AGB, ReferentieAanbieder) of requests
+        self.known_changes: set[tuple[Any, ...]] = set()  # (AGB, ReferentieAanbieder) of change requests
+        # current attributes per client (last_seen = date of the message they were taken from)
+        self.client_state: dict[str, tuple[Any, ...]] = {}
+
+    def _prefetch(self, files: list[ParsedFile]) -> None:
+        """Look up in the store which of these files' keys exist already (one query per kind of key)."""
+        keys: set[tuple[str, str, str | None]] = set()
+        for p in files:
+            keys.add(("file", p.sha256, None))
+            for msg, _ in p.messages:
+                h = msg.header
+                if msg.client and msg.client.get("bsn"):
+                    keys.add(("client", self.pseudonym(msg.client["bsn"]), None))
+                for it in msg.items:
+                    if it.get("bsn"):
+                        keys.add(("client", self.pseudonym(it["bsn"]), None))
+                if h is None:
+                    continue
+                keys.add(("message", f"{msg.message_type}:{h.sender}:{h.identificatie}", None))
+                agb = h.provider_agb
+                if msg.message_type == "JW323":
+                    keys.add(("decl", agb, msg.fields.get("declaratie_nummer")))
+                    keys.update(("ref", agb, it["referentie_nummer"]) for it in msg.items)
+                elif msg.message_type == "JW315":
+                    keys.update(("request", agb, it["referentie_aanbieder"]) for it in msg.items)
+                elif msg.message_type == "JW317":
+                    keys.add(("change", agb, msg.fields.get("referentie_aanbieder")))
+        rows = [k for k in keys if k[1] is not None and (k[0] in {"file", "message", "client"} or k[2] is not None)]
+        with self.db.rows_as_table("_ingest_keys", ["kind", "k1", "k2"], rows):
+            self._lookup()
+
+    def _lookup(self) -> None:
+        q = self.db.query
+        self.known_files.update(r["file_sha256"] for r in q(_LOOKUPS["file"]))
+        self.known_messages.update((r["message_key"], r["content_sha256"]) for r in q(_LOOKUPS["message"]))
+        self.known_refs.update((r["provider_agb"], r["referentie_nummer"]) for r in q(_LOOKUPS["ref"]))
+        self.known_decl.update((r["provider_agb"], r["declaratie_nummer"]) for r in q(_LOOKUPS["decl"]))
+        self.known_requests.update((r["provider_agb"], r["referentie_aanbieder"]) for r in q(_LOOKUPS["request"]))
+        self.known_changes.update((r["provider_agb"], r["referentie_aanbieder"]) for r in q(_LOOKUPS["change"]))
+        for r in q(_LOOKUPS["client"]):
+            cid = r["client_id"]
+            if cid not in self.client_state:
+                self.client_state[cid] = (cid, r["birth_date"], r["birth_date_usage"], r["gender"], r["pc4"],
+                                          r["last_seen"])
 
     # -- public API -------------------------------------------------------------------------------
     def run(self, paths: Iterable[Path], on_file: Callable[[Source, FileResult], None] | None = None,
             sources: Iterable[Source] | None = None) -> IngestSummary:
         summary = IngestSummary()
-        pending: list[FileResult] = []
-        pending_rows = 0  # bounded buffer: flush after chunk_files files or chunk_rows rows
+        chunk: list[ParsedFile] = []
+        chunk_rows = 0  # bounded buffer: a chunk ends after chunk_files files or chunk_rows rows
         for src in sources if sources is not None else iter_sources(list(paths)):
-            result = self.process(src)
-            if result.status == "loaded":
-                pending.append(result)
-                pending_rows += sum(len(rows) for rows in result.rows.values()) + len(result.clients)
-            else:
-                summary.merge(result)
-            if on_file:
-                on_file(src, result)
-            if len(pending) >= self.chunk_files or pending_rows >= self.chunk_rows:
-                self._flush(pending, summary)
-                pending = []
-                pending_rows = 0
-        self._flush(pending, summary)
+            parsed = self.parse(src)
+            chunk.append(parsed)
+            chunk_rows += parsed.size
+            if len(chunk) >= self.chunk_files or chunk_rows >= self.chunk_rows:
+                self._run_chunk(chunk, summary, on_file)
+                chunk = []
+                chunk_rows = 0
+        self._run_chunk(chunk, summary, on_file)
         if self.db.engine == "postgres" and summary.files > summary.files_failed:
             self.db.execute("ANALYZE")  # fresh planner statistics: analyses join large, just-loaded tables
         return summary
 
+    def _run_chunk(self, chunk: list[ParsedFile], summary: IngestSummary,
+                   on_file: Callable[[Source, FileResult], None] | None) -> None:
+        if not chunk:
+            return
+        self._prefetch(chunk)
+        pending: list[FileResult] = []
+        for parsed in chunk:
+            result = self.check(parsed)
+            if result.status == "loaded":
+                pending.append(result)
+            else:
+                summary.merge(result)
+            if on_file:
+                on_file(parsed.source, result)
+        self._flush(pending, summary)
+        self._reset_known()
+
     # -- one file -----------------------------------------------------------------------------------
     def process(self, src: Source) -> FileResult:
+        """Parse and check one file on its own (its rows are returned, not written)."""
+        parsed = self.parse(src)
+        self._prefetch([parsed])
+        return self.check(parsed)
+
+    def parse(self, src: Source) -> ParsedFile:
+        """Read and parse one file; nothing is compared with the store yet."""
         started = datetime.now()
         try:
             data = src.read()
         except (OSError, ValueError) as exc:
-            r = FileResult(src, "", status="failed", error=str(exc))
-            return r
-        sha = hashlib.sha256(data).hexdigest()
-        r = FileResult(src, sha)
-        if sha in self.known_files:
+            return ParsedFile(src, "", started, error=str(exc))
+        p = ParsedFile(src, hashlib.sha256(data).hexdigest(), started)
+        if src.kind == "xml":
+            msg = read_message(data, src.name, today=self.today)
+            if self.xsd and msg.message_type and not any(f.rule in {"XML", "TYPE", "STRUCT"} and f.line is None
+                                                          for f in msg.findings):
+                from jeugdregie.ijw.safexml import parse_bytes
+
+                msg.findings.extend(self.xsd.validate(msg.message_type, parse_bytes(data)))
+            p.messages.append((msg, content_hash(data)))
+        else:
+            from jeugdregie.ingest.tabular import read_tabular
+
+            p.messages = read_tabular(src, p.sha256, data)
+        return p
+
+    def check(self, p: ParsedFile) -> FileResult:
+        """Check a parsed file against the store (and the files before it) and turn it into rows."""
+        if p.error is not None:
+            return FileResult(p.source, "", status="failed", error=p.error)
+        r = FileResult(p.source, p.sha256)
+        if p.sha256 in self.known_files:
             r.status = "duplicate_file"
             return r
         run_id = uuid.uuid4().hex
-        r.keys = {"files": {sha}}
-        if src.kind == "xml":
-            self._process_xml(r, run_id, data)
-        else:
-            from jeugdregie.ingest.tabular import process_tabular
-
-            process_tabular(self, r, run_id, data)
-        r.add("import_run", (run_id, self.batch_id, src.name, sha, src.kind, self.user, started, datetime.now(),
-                             "loaded", r.counts["messages_in"], r.counts["messages_stored"],
+        for msg, content_key in p.messages:
+            self.store_message(r, run_id, msg, content_key)
+        src = p.source
+        r.add("import_run", (run_id, self.batch_id, src.name, p.sha256, src.kind, self.user, p.started,
+                             datetime.now(), "loaded", r.counts["messages_in"], r.counts["messages_stored"],
                              r.counts["messages_quarantined"], r.counts["messages_duplicate"], r.counts["lines_in"],
                              r.counts["lines_stored"], r.counts["lines_quarantined"], None))
-        self.known_files.add(sha)
+        self.known_files.add(p.sha256)
         return r
-
-    def _process_xml(self, r: FileResult, run_id: str, data: bytes) -> None:
-        msg = read_message(data, r.source.name, today=self.today)
-        if self.xsd and msg.message_type and not any(f.rule in {"XML", "TYPE", "STRUCT"} and f.line is None
-                                                      for f in msg.findings):
-            from jeugdregie.ijw.safexml import parse_bytes
-
-            msg.findings.extend(self.xsd.validate(msg.message_type, parse_bytes(data)))
-        self.store_message(r, run_id, msg, content_hash(data))
 
     def quarantine(self, r: FileResult, run_id: str, msg: Message, findings: list[Finding], level: str,
                    path: str, amount: int | None = None, item: dict[str, Any] | None = None) -> None:
@@ -358,7 +458,6 @@ class Ingester:
                     self.known_files.discard(r.sha256)
                     self._record_failure(r)
                 summary.merge(r)
-            self._load_known()
             return
         for r in results:
             summary.merge(r)

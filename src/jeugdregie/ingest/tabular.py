@@ -20,7 +20,10 @@ from jeugdregie.ijw.rules import Finding
 from jeugdregie.money import eur_to_cents
 
 if TYPE_CHECKING:
-    from jeugdregie.ingest.loader import FileResult, Ingester
+    from jeugdregie.ingest.sources import Source
+
+#: parsed messages of one file with their content keys (the ingest checks them against the store)
+Parsed = list[tuple[Message, str]]
 
 DECLARATION_COLUMNS = ["gemeente", "agb", "declaratienummer", "declaratiedatum", "referentienummer",
                        "vorig_referentienummer", "bsn", "toewijzingnummer", "productcategorie", "productcode",
@@ -67,28 +70,31 @@ def _xl(v: Any) -> str:
     return str(v).strip()
 
 
-def process_tabular(ing: Ingester, r: FileResult, run_id: str, data: bytes) -> None:
-    rows = read_rows(data, r.source.kind)
+def read_tabular(src: Source, sha256: str, data: bytes) -> Parsed:
+    """The messages of one CSV/Excel file (validated like iJw messages), with their content keys."""
+    rows = read_rows(data, src.kind)
     cols = set(rows[0]) if rows else set()
+    out: Parsed = []
     if REQUIRED_DECL <= cols:
-        _declarations(ing, r, run_id, rows)
+        _declarations(src, sha256, rows, out)
     elif REQUIRED_ASSIGN <= cols:
-        _assignments(ing, r, run_id, rows)
+        _assignments(src, sha256, rows, out)
     else:
-        msg = Message(source=r.source.name, message_type="CSV")
+        msg = Message(source=src.name, message_type="CSV")
         missing = sorted(REQUIRED_DECL - cols) if "declaratienummer" in cols else sorted(REQUIRED_ASSIGN - cols)
         msg.findings.append(Finding("CSV", "kopregel", f"onbekende kolomindeling; ontbrekend: {', '.join(missing)}",
                                     f"unknown column layout; missing: {', '.join(missing)}"))
-        ing.store_message(r, run_id, msg, r.sha256)
+        out.append((msg, sha256))
+    return out
 
 
-def _declarations(ing: Ingester, r: FileResult, run_id: str, rows: list[dict[str, str]]) -> None:
+def _declarations(src: Source, sha256: str, rows: list[dict[str, str]], out: Parsed) -> None:
     groups: dict[tuple[str, str, str], list[tuple[int, dict[str, str]]]] = defaultdict(list)
     for n, row in enumerate(rows, start=2):
         groups[(row["gemeente"], row["agb"], row["declaratienummer"])].append((n, row))
     for g, (key, members) in enumerate(sorted(groups.items())):
         gemeente, agb, nr = key
-        msg = Message(source=r.source.name, message_type="JW323")
+        msg = Message(source=src.name, message_type="JW323")
         ctx = FieldReader(msg, "")
         ctx.line = None
         dag = ctx.parse_date(members[0][1]["declaratiedatum"], f"regel {members[0][0]}/declaratiedatum")
@@ -132,13 +138,13 @@ def _declarations(ing: Ingester, r: FileResult, run_id: str, rows: list[dict[str
             (i["period_end"] for i in msg.items if i["period_end"]), default=None), "declaration_date": dag,
             "total_signed_cents": total})
         if dag and ps and not msg.message_findings:
-            msg.header = Header("JW323", "490", agb, gemeente, f"CSV{r.sha256[:7]}{g:02d}"[:12], dag, gemeente, agb)
-        ing.store_message(r, run_id, msg, f"{r.sha256}:{g}")
+            msg.header = Header("JW323", "490", agb, gemeente, f"CSV{sha256[:7]}{g:02d}"[:12], dag, gemeente, agb)
+        out.append((msg, f"{sha256}:{g}"))
 
 
-def _assignments(ing: Ingester, r: FileResult, run_id: str, rows: list[dict[str, str]]) -> None:
+def _assignments(src: Source, sha256: str, rows: list[dict[str, str]], out: Parsed) -> None:
     for n, row in enumerate(rows, start=2):
-        msg = Message(source=r.source.name, message_type="JW301")
+        msg = Message(source=src.name, message_type="JW301")
         ctx = FieldReader(msg, "")
         p = f"regel {n}"
         ctx.line = None
@@ -173,9 +179,9 @@ def _assignments(ing: Ingester, r: FileResult, run_id: str, rows: list[dict[str,
             "frequency": ctx.code(row.get("frequentie") or None, "frequentie", f"{p}/frequentie"),
             "budget_cents": _cents(ctx, row.get("budget_eur", ""), f"{p}/budget_eur")})
         if tdatum and not msg.message_findings:
-            msg.header = Header("JW301", "436", row["gemeente"], row["agb"], f"CSV{r.sha256[:5]}{n:04d}"[:12],
+            msg.header = Header("JW301", "436", row["gemeente"], row["agb"], f"CSV{sha256[:5]}{n:04d}"[:12],
                                 tdatum, row["gemeente"], row["agb"])
-        ing.store_message(r, run_id, msg, f"{r.sha256}:{n}")
+        out.append((msg, f"{sha256}:{n}"))
 
 
 def _check_parties(ctx: FieldReader, gemeente: str, agb: str, p: str) -> None:

@@ -92,11 +92,17 @@ def decomposition_waterfall(result: Mapping[str, Any], fmt: str = "png") -> byte
 
 
 def trend(periods: Sequence[str], series: Mapping[str, Sequence[int | None]], *, title: str = "Kosten per periode",
-          ylabel: str = "Kosten", money: bool = True, fmt: str = "png") -> bytes:
-    """Line chart: one line per series over ``periods``; values are cents when ``money``."""
+          ylabel: str = "Kosten", money: bool = True, fmt: str = "png",
+          spans: Sequence[tuple[int, int, str]] = ()) -> bytes:
+    """Line chart: one line per series over ``periods``; values are cents when ``money``. ``spans`` (first index,
+    last index, label) shade annotated periods (``analysis.special_periods.spans``)."""
     fig = Figure(figsize=(8, 4.5))
     ax = fig.subplots()
     x = list(range(len(periods)))
+    for k, (i0, i1, text) in enumerate(spans):
+        ax.axvspan(i0 - 0.45, i1 + 0.45, color="#f2e3c6", alpha=0.6, lw=0, zorder=0)
+        ax.text((i0 + i1) / 2, 1.0 - 0.06 * k, text, transform=ax.get_xaxis_transform(), ha="center", va="top",
+                fontsize=7, color="#7a5a1e")
     for name, values in series.items():
         ax.plot(x, [float("nan") if v is None else v for v in values], marker="o", label=name)
     ax.set_xticks(x, list(periods), fontsize=8, rotation=45 if len(periods) > 8 else 0)

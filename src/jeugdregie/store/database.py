@@ -81,18 +81,17 @@ class Database:
         cols = ", ".join(columns)
         if self.engine == "duckdb":
             import numpy as np
-            import pandas as pd
 
             # object columns keep None as NULL and ints as ints (no float round trip); DuckDB casts to the
-            # table's column types while scanning
+            # table's column types while scanning. DuckDB scans a dict of NumPy arrays directly: no DataFrame
+            # (building and registering one cost several milliseconds per call, more than small batches)
             data = {}
             for c, values in zip(columns, zip(*rows, strict=True), strict=True):
                 col = np.empty(len(rows), dtype=object)
                 col[:] = values
                 data[c] = col
-            frame = pd.DataFrame(data, copy=False)
             name = f"_ins_{table}"
-            self._con.register(name, frame)
+            self._con.register(name, data)
             try:
                 conflict = " ON CONFLICT DO NOTHING" if on_conflict_ignore else ""
                 self._con.execute(
@@ -112,6 +111,32 @@ class Database:
                 with self._con.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for r in rows:
                         copy.write_row(r)
+
+    @contextlib.contextmanager
+    def rows_as_table(self, name: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Iterator[None]:
+        """Make ``rows`` queryable as table ``name`` (all columns VARCHAR) inside the block, e.g. to join a batch
+        of keys against the store in one query. DuckDB scans the rows in place (no table is stored);
+        PostgreSQL gets a temporary table that is dropped afterwards."""
+        if self.engine == "duckdb":
+            import numpy as np
+
+            data = {}
+            for i, c in enumerate(columns):
+                col = np.empty(len(rows), dtype=object)
+                col[:] = [r[i] for r in rows]
+                data[c] = col
+            self._con.register(name, data)
+            try:
+                yield
+            finally:
+                self._con.unregister(name)
+            return
+        self.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} VARCHAR' for c in columns)})")
+        try:
+            self.insert_rows(name, columns, rows)
+            yield
+        finally:
+            self.execute(f"DROP TABLE {name}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:

@@ -1,6 +1,6 @@
 """Versioned schema migrations: ``migrations/NNNN_name.sql`` applied in order, once each.
 
-Numbers are reserved per concept so parallel work does not collide: 0001 core, 0010 budgets,
+Numbers are reserved per concept so parallel work does not collide: 0001 core, 0005-0009 reference data (population, special periods), 0010 budgets,
 0020 contracts and signals, 0030 access norms, 0040 web accounts, 0050 measures and reports.
 """
 

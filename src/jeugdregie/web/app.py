@@ -14,7 +14,7 @@ import hmac
 import io
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from jeugdregie.cli.common import Format
 from jeugdregie.cli.output import Table, _cell, json_default, write_csv, write_xlsx
 from jeugdregie.settings import get_settings
+from jeugdregie.store.database import Database
 from jeugdregie.store.meta import is_synthetic
 from jeugdregie.web import accounts
 from jeugdregie.web.accounts import User
@@ -38,8 +39,8 @@ from jeugdregie.web.mirror import (
     command_params,
     find_command,
 )
-from jeugdregie.web.permissions import Denied
-from jeugdregie.web.registry import Section, available_routes, load_pages
+from jeugdregie.web.permissions import Denied, Grant, authorise
+from jeugdregie.web.registry import FormError, Section, available_routes, load_pages
 from jeugdregie.web.service import ResultCache, execute, execute_analysis, parse_query
 from jeugdregie.web.stores import Stores
 
@@ -66,6 +67,7 @@ def _templates() -> Environment:
     env = Environment(loader=PackageLoader("jeugdregie.web", "templates"), autoescape=select_autoescape())
     env.filters["cell"] = lambda v, kind="text": _cell(v, kind)
     env.globals["NUMERIC"] = NUMERIC
+    env.filters["groupby_order"] = _groups
     return env
 
 
@@ -267,7 +269,7 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
             if auth.user.role not in pg.roles:
                 return render("denied.html", request, status=403, auth=auth, current=pg,
                               message="Deze pagina is niet beschikbaar voor uw rol.")
-            ctx = PageContext(stores, cache, auth.user, dict(request.query_params), pg.filters)
+            ctx = PageContext(stores, cache, auth.user, dict(request.query_params), pg.filters, pg.edit_policy)
             sections = pg.render(ctx)
             return render("page.html", request, auth=auth, current=pg, sections=sections, ctx=ctx,
                           query=dict(request.query_params))
@@ -286,15 +288,26 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
             if auth.user.role not in pg.roles or pg.on_post is None:
                 return render("denied.html", request, status=403, auth=auth, current=pg,
                               message="Deze pagina is niet beschikbaar voor uw rol.")
-            ctx = PageContext(stores, cache, auth.user, dict(request.query_params), pg.filters)
+            ctx = PageContext(stores, cache, auth.user, dict(request.query_params), pg.filters, pg.edit_policy)
+            if pg.edit_policy is not None and not ctx.can_edit:
+                return render("denied.html", request, status=403, auth=auth, current=pg,
+                              message="U mag op deze pagina niets wijzigen.")
             values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
             try:
                 message = pg.on_post(ctx, values) or "Opgeslagen."
-            except (Denied, CommandError) as exc:
+            except FormError as exc:
+                ctx.posted, ctx.form_error = values, exc
+                return render("page.html", request, status=exc.status, auth=auth, current=pg,
+                              sections=pg.render(ctx), ctx=ctx, query=ctx.query, form_error=exc.message)
+            except Denied as exc:
+                return render("denied.html", request, status=403, auth=auth, current=pg,
+                              message="Niet opgeslagen: " + exc.message)
+            except CommandError as exc:
                 message = "Niet opgeslagen: " + exc.message
             except ValueError as exc:
                 message = f"Niet opgeslagen: {exc}"
-            return RedirectResponse(f"/{slug}?{urlencode({'melding': message})}", status_code=303)
+            return RedirectResponse(f"/{slug}?{urlencode({**ctx.next_query, 'melding': message})}",
+                                    status_code=303)
         return handler
 
     @app.get("/", include_in_schema=False)
@@ -313,6 +326,17 @@ def create_app(db_url: str | None = None, *, tenant_url: str | None = None, regi
             app.add_api_route(f"/{slug}", post_handler(slug), methods=["POST"], include_in_schema=False)
 
     return app
+
+
+def _groups(fields: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Form fields in runs of the same ``group`` (a fieldset each), keeping their order."""
+    out: list[tuple[str, list[Any]]] = []
+    for f in fields:
+        if out and out[-1][0] == f.group:
+            out[-1][1].append(f)
+        else:
+            out.append((f.group, [f]))
+    return out
 
 
 def _multi(request: Request) -> dict[str, list[str]]:
@@ -354,9 +378,50 @@ class PageContext:
     """What a page function gets: the user, the filters, and ``run`` to call a command like the API does."""
 
     def __init__(self, stores: Stores, cache: ResultCache, user: User, query: dict[str, str],
-                 filters: tuple[str, ...]) -> None:
+                 filters: tuple[str, ...], edit_policy: str | None = None) -> None:
         self.stores, self.cache, self.user, self.query, self.filter_names = stores, cache, user, query, filters
+        self.edit_policy = edit_policy
         self._years: list[int] | None = None
+        #: a POST whose handler raised ``FormError``: the entered values and the error, to show the form again
+        self.posted: dict[str, str] | None = None
+        self.form_error: FormError | None = None
+        #: query of the page the POST redirects to (set by ``on_post``), besides the message
+        self.next_query: dict[str, str] = {}
+
+    # editing
+    def edit_grant(self) -> Grant:
+        """The grant of the page's ``edit_policy`` (the municipality the user may change), or ``Denied``."""
+        if self.edit_policy is None:
+            raise Denied("deze pagina kan niet worden gewijzigd")
+        return authorise(self.user, self.edit_policy, {})
+
+    @property
+    def can_edit(self) -> bool:
+        try:
+            self.edit_grant()
+        except Denied:
+            return False
+        return True
+
+    def write(self, what: str, change: Callable[[Database, str], Any], details: Mapping[str, Any]) -> Any:
+        """Run ``change(db, municipality)`` under the page's edit policy on the owner connection, in one
+        transaction with an audit record (action ``wijziging``, object ``what``, ``details`` as filters, the
+        web user as actor). The data version is refreshed at once, so the next page shows the change."""
+        from jeugdregie.store.audit import acting_as, log_client_view
+
+        grant = self.edit_grant()
+        municipality = str(grant.municipality)
+        with self.stores.admin() as db, acting_as(self.user.email), db.transaction():
+            result = change(db, municipality)
+            log_client_view(db, what, details, municipality, 1, action="wijziging")
+        self.stores.refresh()
+        return result
+
+    def value(self, name: str, stored: Any) -> str:
+        """What a form field shows: the entered value after a refused POST, else the stored value."""
+        if self.posted is not None:
+            return self.posted.get(name, "")
+        return "" if stored is None else str(stored)
 
     def memo(self, name: str, key: Any, fn: Callable[[], Any]) -> Any:
         """Cache ``fn()`` per data version under (name, key). Only for values that are derived from data the

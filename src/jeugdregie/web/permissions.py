@@ -21,6 +21,10 @@ client         client-level lists: only a gemeente user for its own municipality
 provider       provider signals and profiles: contractmanager any provider; aanbieder only its own
                (``provider`` forced); gemeente only within its own municipality.
 admin          beheer only (users, imports, audit log).
+edit           changing a municipality's own registers from the web (measures, narratives, maatwerkbudget):
+               only a gemeente user, for its own municipality (``municipality`` forced); every other role,
+               and another municipality, no. Used by the edit pages (``@page(..., edit_policy="edit")``);
+               the API stays read-only.
 =============  ==========================================================================================
 
 A refused request is answered with 403 and a JSON error, never with partial data.
@@ -34,7 +38,7 @@ from typing import Any
 
 from jeugdregie.web.accounts import User
 
-POLICIES = ("aggregate", "own", "client", "provider", "admin")
+POLICIES = ("aggregate", "own", "client", "provider", "admin", "edit")
 
 
 class Denied(Exception):
@@ -81,9 +85,10 @@ def authorise(user: User, policy: str, args: Mapping[str, Any], *, municipality_
                 return Grant("region", args=a)
             raise Denied("alleen geaggregeerde cijfers voor de hele regio (zonder gemeente)")
         raise Denied(f"rol {role} heeft geen toegang tot deze cijfers")
-    if policy in ("client", "own"):
+    if policy in ("client", "own", "edit"):
         if role != "gemeente" or not municipality_param:
-            raise Denied("alleen voor gebruikers van de eigen gemeente")
+            raise Denied("alleen gebruikers van de eigen gemeente mogen dit wijzigen" if policy == "edit"
+                         else "alleen voor gebruikers van de eigen gemeente")
         if m is None:
             a[municipality_param] = m = user.municipality
         if m != user.municipality:

@@ -76,6 +76,33 @@ def available_routes() -> dict[str, ApiRoute]:
 
 # -- pages ----------------------------------------------------------------------------------------------
 @dataclass
+class Field:
+    """One input of an edit form. ``kind``: text, textarea, select, number, date, checkbox, hidden."""
+    name: str
+    label: str
+    value: Any = ""
+    kind: str = "text"
+    options: list[tuple[str, str]] = field(default_factory=list)  # select: (value, Dutch label)
+    required: bool = False
+    hint: str = ""
+    error: str = ""                        # Dutch validation message shown next to the field
+    group: str = ""                        # fields with the same group are laid out in one row (fieldset)
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else str(self.value)
+
+
+class FormError(ValueError):
+    """Raised by an ``on_post`` handler to show the form again (not redirect) with the entered values, a
+    Dutch message and per-field errors. ``status``: 400 invalid input, 409 someone else saved in between."""
+
+    def __init__(self, message: str, status: int = 400, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message, self.status, self.errors = message, status, dict(errors or {})
+
+
+@dataclass
 class Section:
     """One block on a page: a heading with a table (downloadable), a chart, a text, or a notice."""
     title: str
@@ -86,9 +113,18 @@ class Section:
     download: tuple[str, dict[str, Any]] | None = None   # (API path, args) for the CSV/Excel links
     figures: list[tuple[str, str]] = field(default_factory=list)  # key figures: (label, formatted value)
     notes: list[str] = field(default_factory=list)
-    #: an edit form posted to the page: (name, Dutch label, current value) per field, and the button text
-    form: list[tuple[str, str, str]] | None = None
+    #: an edit form posted to the page: ``Field``s (or (name, Dutch label, current value)), and the button text
+    form: list[Any] | None = None          # Field, or (name, label, value) made into a Field
     form_button: str = "Opslaan"
+    form_danger: bool = False              # the button does something irreversible (delete)
+    links: list[tuple[str, str]] = field(default_factory=list)   # (Dutch label, URL) shown under the title
+    form_action: str = ""                  # query string the form posts to (e.g. 'nummer=A1')
+    #: column key -> function(row) -> URL (or None): the cell becomes a link (e.g. to a measure's detail)
+    row_links: dict[str, Callable[[dict[str, Any]], str | None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.form is not None:
+            self.form = [f if isinstance(f, Field) else Field(*f) for f in self.form]
 
 
 @dataclass(frozen=True)
@@ -101,6 +137,7 @@ class Page:
     filters: tuple[str, ...] = ("period", "municipality")
     description: str = ""
     on_post: Callable[..., str | None] | None = None
+    edit_policy: str | None = None
 
 
 PAGES: dict[str, Page] = {}
@@ -108,15 +145,19 @@ PAGES: dict[str, Page] = {}
 
 def page(slug: str, title: str, roles: set[str] | frozenset[str], order: int = 50,
          filters: tuple[str, ...] = ("period", "municipality"), description: str = "",
-         on_post: Callable[..., str | None] | None = None) -> Callable[..., Any]:
+         on_post: Callable[..., str | None] | None = None,
+         edit_policy: str | None = None) -> Callable[..., Any]:
     """Register a page at ``/<slug>`` shown in the menu to ``roles``.
 
     ``on_post(ctx, form) -> message``: makes the page editable. The app accepts ``POST /<slug>`` only from a
     logged-in session of one of ``roles`` with a valid CSRF token, calls ``on_post`` and redirects back to the
     page (Post/Redirect/Get) with the returned Dutch message. A form on the page is a ``Section`` with
-    ``form`` fields; the template adds the CSRF token."""
+    ``form`` fields; the template adds the CSRF token. ``edit_policy`` (a ``permissions`` policy, e.g.
+    ``"edit"``): a POST is refused with 403 unless the user holds it; ``ctx.can_edit`` tells the page whether
+    to show forms, and ``ctx.write`` runs a change under it. ``on_post`` may raise ``FormError`` to show
+    the form again with the entered values (400, or 409 for a concurrent change)."""
     def deco(fn: Callable[..., list[Section]]) -> Callable[..., list[Section]]:
-        PAGES[slug] = Page(slug, title, frozenset(roles), order, fn, filters, description, on_post)
+        PAGES[slug] = Page(slug, title, frozenset(roles), order, fn, filters, description, on_post, edit_policy)
         return fn
     return deco
 

@@ -162,6 +162,12 @@ class Stores:
             self._version = (now, version)
         return version
 
+    def refresh(self) -> None:
+        """Forget the data version now (after a change made through the web), so cached results of the old
+        data are not reused."""
+        with self._lock:
+            self._version = (-1e9, None)
+
     def close(self) -> None:
         if self.engine == "postgres":
             for pool in (self._admin, self._tenant, self._region):

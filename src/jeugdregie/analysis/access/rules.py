@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from jeugdregie.analysis.userconfig import merge, read_mapping
+
 NAMES = ("wlz", "adulthood", "residence", "complex_segment", "flows")
 #: keys whose mapping a user file replaces instead of merging
 REPLACED = frozenset({"productgroepen", "zwaarte"})
@@ -27,16 +29,6 @@ def default_path(name: str) -> Path:
     return Path(str(resources.files("jeugdregie.analysis.access") / "rules" / f"{name}.yaml"))
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in REPLACED:
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
 def load(name: str, path: str | Path | None = None) -> dict[str, Any]:
     if name not in NAMES:
         raise RuleError(f"unknown rule file {name!r}")
@@ -45,15 +37,8 @@ def load(name: str, path: str | Path | None = None) -> dict[str, Any]:
     rules["_dir"] = str(base_path.parent)
     if path is not None:
         p = Path(path)
-        if not p.is_file():
-            raise RuleError(f"Regelbestand niet gevonden: {p}")
-        try:
-            user = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise RuleError(f"Regelbestand {p} is geen geldige YAML: {exc}") from None
-        if not isinstance(user, dict):
-            raise RuleError(f"Regelbestand {p} moet een mapping (sleutel: waarde) bevatten")
-        rules = _merge(rules, user)
+        user = read_mapping(p, "Regelbestand", RuleError)
+        rules = merge(rules, user, REPLACED)
         rules["_dir"] = str(p.resolve().parent)
     return rules
 

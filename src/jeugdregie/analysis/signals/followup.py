@@ -13,6 +13,7 @@ from typing import Any
 
 from jeugdregie.analysis.signals.model import Signal, SignalError
 from jeugdregie.store.database import Database
+from jeugdregie.store.filters import where_equal
 
 STATUSES = {
     "nieuw": "nieuw, nog niet bekeken",
@@ -40,15 +41,9 @@ def record(db: Database, signal: Signal, status: str, note: str | None = None, a
 
 def history(db: Database, key: str | None = None, provider: str | None = None) -> list[dict[str, Any]]:
     sql = ("SELECT signal_key, signal_type, provider_agb, period, status, note, actor, updated_at "
-           "FROM signal_followup WHERE 1 = 1")
-    params: list[Any] = []
-    if key:
-        sql += " AND signal_key = ?"
-        params.append(key)
-    if provider:
-        sql += " AND provider_agb = ?"
-        params.append(provider)
-    return db.query(sql + " ORDER BY updated_at, followup_id", params)
+           "FROM signal_followup")
+    where, params = where_equal(signal_key=key, provider_agb=provider)
+    return db.query(sql + where + " ORDER BY updated_at, followup_id", params)
 
 
 def current(db: Database, provider: str | None = None) -> dict[str, dict[str, Any]]:

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from jeugdregie.analysis.userconfig import merge, read_mapping
+
 #: rule signals: facts from the messages; a case either breaks the rule or not
 RULE_TYPES = ("declared_over_assigned", "outside_assignment", "after_stop", "before_start", "no_start_message",
               "duplicate_declaration", "non_contracted", "tariff_deviation")
@@ -80,29 +82,14 @@ def default_thresholds_path() -> Path:
     return Path(str(resources.files("jeugdregie.analysis.signals") / "thresholds.yaml"))
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def load_thresholds(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The shipped thresholds, with a user file and/or a dict merged over them (only changed keys needed)."""
     cfg: dict[str, Any] = yaml.safe_load(default_thresholds_path().read_text(encoding="utf-8"))
     if path is not None:
-        p = Path(path)
-        if not p.is_file():
-            raise SignalError(f"Drempelbestand niet gevonden: {p}")
-        try:
-            user = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise SignalError(f"Drempelbestand {p} is geen geldige YAML: {exc}") from None
-        if not isinstance(user, dict):
-            raise SignalError(f"Drempelbestand {p} moet een mapping (sleutel: waarde) bevatten")
-        cfg = _merge(cfg, user)
+        user = read_mapping(path, "Drempelbestand", SignalError)
+        cfg = merge(cfg, user)
     if overrides:
-        cfg = _merge(cfg, overrides)
+        cfg = merge(cfg, overrides)
     unknown = set(cfg.get("weights", {})) - set(TYPES)
     if unknown:
         raise SignalError(f"Onbekend signaaltype in drempels: {', '.join(sorted(unknown))}")

@@ -78,9 +78,10 @@ class Lines:
                               date(2021, 1, 1), None, None, date(2021, 1, 1), None, None, None, None, None,
                               referrer_type, None, None, None, None))
 
-    def client(self, client: str, birth: date | None = None) -> None:
-        if client not in self.clients or birth is not None:
-            self.clients[client] = (client, birth, None, None, None, date(2024, 1, 1))
+    def client(self, client: str, birth: date | None = None, gender: str | None = None,
+               pc4: str | None = None) -> None:
+        if client not in self.clients or birth is not None or gender is not None or pc4 is not None:
+            self.clients[client] = (client, birth, None, gender, pc4, date(2024, 1, 1))
 
     def answer(self, provider: str, decl: str, outcome: str = "granted", rejected: tuple[str, ...] = ()) -> None:
         key = f"JW325:{provider}:{decl}"

@@ -123,3 +123,18 @@ def test_interval_lognormal_and_normal() -> None:
 def test_incremental_keeps_development_labels(shared: Path) -> None:
     tri = read_long_csv(shared / "reference" / "triangles" / "raa_incremental.csv", cumulative=False)
     assert tri.devs[0] == 1 and len(tri.devs) == 10
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_develop_steps_reaches_total_se(shared: Path, name: str) -> None:
+    """The h-step prediction error (used for the held-out calibration) is Mack's total error at the last
+    development, zero at h = 0 and grows with h; also for a subset of origins."""
+    res = fit(read_long_csv(shared / "reference" / "triangles" / f"{name}_cumulative.csv"))
+    pred, se = res.develop(len(res.triangle.devs))
+    assert pred == pytest.approx(float(res.ultimate.sum()))
+    assert se == pytest.approx(res.total_se(), rel=1e-12)
+    sub = res.triangle.origins[-4:]
+    assert res.develop(100, sub)[1] == pytest.approx(res.total_se(sub), rel=1e-12)
+    assert res.develop(0, sub) == (pytest.approx(float(np.nansum(res.latest[-4:]))), 0.0)
+    ses = [res.develop(h, sub)[1] for h in range(1, 5)]
+    assert all(a < b for a, b in zip(ses, ses[1:], strict=False))

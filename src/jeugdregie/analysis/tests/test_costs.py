@@ -200,3 +200,46 @@ def test_explain_store_new_product(any_db: Database) -> None:
     masked = {row["group"].split(" ")[0]: row for row in explain_store(any_db, "2022", "2023", by="product")["rows"]}
     assert masked["43A02"]["clients"] == {"from": 0, "to": None}  # small cell across municipalities
     assert sum(masked["43A02"]["components"].values()) == 250000
+
+
+def test_cost_overview_by_budget_line_age_band_gender_pc4(any_db: Database, tmp_path) -> None:
+    from jeugdregie.analysis.budget import import_mapping
+
+    _small_store(any_db)
+    extra = Lines()
+    # c1 turns 4 on 15 January 2023: still 3 on 1 January, so January counts in '0 tot 4 jaar'
+    extra.client("c1", birth=date(2019, 1, 15), gender="1", pc4="2281")
+    extra.client("c2", birth=date(2005, 2, 1), gender="2", pc4="2282")  # 18 on 1 February 2023 exactly
+    extra.client("c4", birth=date(1999, 6, 30), gender="2")  # 23 in April 2023: '23 jaar en ouder'
+    any_db.execute("DELETE FROM client")
+    any_db.insert_rows("client", ["client_id", "birth_date", "birth_date_usage", "gender", "pc4", "last_seen"],
+                       [*extra.clients.values(), ("c3", None, None, None, None, date(2024, 1, 1))])
+    ages = {r["group_code"]: r for r in cost_overview(any_db, "2023", by="age_band")["rows"]}
+    assert {k: v["net_cents"] for k, v in ages.items()} == {"00-04": 120000, "18-23": 15000, "23+": 20000,
+                                                             "onbekend": 0}
+    assert ages["00-04"]["group"] == "0 tot 4 jaar" and ages["23+"]["group"] == "23 jaar en ouder"
+    gender = {r["group_code"]: r for r in cost_overview(any_db, "2023", by="gender")["rows"]}
+    assert gender["1"]["group"] == "Mannelijk" and gender["1"]["net_cents"] == 120000
+    assert gender["2"]["net_cents"] == 35000 and gender["2"]["clients"] == 2
+    pc4 = {r["group_code"]: r["net_cents"] for r in cost_overview(any_db, "2023", by="pc4")["rows"]}
+    assert pc4 == {"2281": 120000, "2282": 15000, "onbekend": 20000}
+    # budget lines: category 45 to 'Ambulant', product 41A03 to 'Dagbehandeling', the rest unmapped
+    (tmp_path / "map.csv").write_text("product_category,product_code,budget_line\n45,,Ambulant\n"
+                                      "41,41A03,Dagbehandeling\n", encoding="utf-8")
+    import_mapping(any_db, tmp_path / "map.csv")
+    lines = {r["group_code"]: r for r in cost_overview(any_db, "2023", by="budget_line")["rows"]}
+    assert {k: v["net_cents"] for k, v in lines.items()} == {"Ambulant": 115000, "Dagbehandeling": 20000,
+                                                              "niet toegewezen": 20000}
+    # every grouping adds up to the same total, to the cent
+    for by in ("age_band", "gender", "pc4", "budget_line"):
+        r = cost_overview(any_db, "2023", by=by)
+        assert sum(row["net_cents"] for row in r["rows"]) == r["totals"][0]["net_cents"] == 155000
+
+
+def test_cost_overview_restricted_to_a_product_set(any_db: Database) -> None:
+    _small_store(any_db)
+    r = cost_overview(any_db, "2023", by="total", products=["41A03", "48A01"], product_set="testset")
+    assert r["rows"][0]["net_cents"] == 40000 and r["rows"][0]["clients"] == 2
+    assert r["notes"][0] == "Alleen testset: 41A03, 48A01."
+    with pytest.raises(ValueError, match="lege productset"):
+        cost_overview(any_db, "2023", products=[])

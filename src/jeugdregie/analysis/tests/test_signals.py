@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,11 +19,10 @@ from jeugdregie.analysis.signals.ranking import points
 from jeugdregie.cli import load_commands
 from jeugdregie.ingest.contracts import import_contracts
 from jeugdregie.ingest.loader import Ingester
+from jeugdregie.ingest.tests.stores import KEY, store_copy
 from jeugdregie.store import Database, connect
 from jeugdregie.synth.config import SynthOptions
 from jeugdregie.synth.generator import generate
-
-KEY = b"test-key-not-secret"
 
 
 def _region(tmp: Path, inject: bool) -> tuple[Path, dict[str, Any]]:
@@ -54,11 +52,7 @@ def anomalous_file(anomalous: tuple[Path, dict[str, Any]], tmp_path_factory: pyt
 
 @pytest.fixture
 def adb(anomalous_file: Path, tmp_path: Path) -> Iterator[Database]:
-    copy = tmp_path / "a.duckdb"
-    shutil.copy(anomalous_file, copy)
-    db = connect(str(copy))
-    yield db
-    db.close()
+    yield from store_copy(anomalous_file, tmp_path, "a.duckdb")
 
 
 def _load(db: Database, out: Path) -> None:

@@ -56,6 +56,15 @@ def test_as_of_cuts_declarations_and_rejections(any_db: Database) -> None:
     assert tri.ages == {jan: 2, feb: 1, feb + 1: 0}
 
 
+def test_cut_equals_the_triangle_at_an_earlier_month_end(any_db: Database) -> None:
+    lagged_store(any_db)
+    now = build_triangles(any_db, date(2024, 6, 30))["totaal"]
+    for as_of in (date(2023, 3, 31), date(2023, 4, 30), date(2023, 5, 31), date(2024, 2, 29)):
+        then = build_triangles(any_db, as_of)["totaal"]
+        cut = now.cut(as_of.year * 12 + as_of.month - 1)
+        assert cut.cells == {k: v for k, v in then.cells.items() if v} and cut.ages == then.ages
+
+
 def test_grains_groups_and_export(any_db: Database) -> None:
     lagged_store(any_db)
     q = build_triangles(any_db, date(2024, 6, 30), grain="quarter", by="provider")

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from jeugdregie.analysis.tests.store_rows import Lines
 from jeugdregie.cli import load_commands
+from jeugdregie.cli.tests.invoke import run_ok as _run
 from jeugdregie.store import connect
 
 runner = CliRunner()
@@ -31,12 +32,6 @@ def store(tmp_path: Path) -> str:
     b.write(db)
     db.close()
     return url
-
-
-def _run(*args: str) -> str:
-    result = runner.invoke(load_commands(), list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 COMMANDS = [

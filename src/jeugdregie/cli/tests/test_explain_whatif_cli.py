@@ -10,15 +10,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from jeugdregie.cli import load_commands
+from jeugdregie.cli.tests.invoke import run_ok as _run
 from jeugdregie.money import eur_to_cents
 
 runner = CliRunner()
-
-
-def _run(*args: str) -> str:
-    result = runner.invoke(load_commands(), list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def test_explain_from_table_json_matches_seed_totals(shared: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from jeugdregie.analysis.tests.test_triangle import lagged_store
 from jeugdregie.cli import load_commands
+from jeugdregie.cli.tests.invoke import run_ok as _run
 from jeugdregie.store import connect
 
 runner = CliRunner()
@@ -23,12 +24,6 @@ def store(tmp_path: Path) -> str:
     lagged_store(db)
     db.close()
     return url
-
-
-def _run(*args: str) -> str:
-    result = runner.invoke(load_commands(), list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 @pytest.mark.parametrize("args", [

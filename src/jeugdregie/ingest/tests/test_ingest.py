@@ -107,6 +107,25 @@ def test_reingest_changes_nothing(any_db: Database, inputs: Path) -> None:
         k: v for k, v in before.items() if k != "import_run"}
 
 
+def test_one_file_per_chunk_gives_the_same_store(tmp_path: Path, inputs: Path) -> None:
+    """Keys are looked up in the store per chunk: with one file per chunk every cross-file check (duplicates,
+    TR314 across files, client attributes) must come from the store and give the same result."""
+    whole, single = connect(str(tmp_path / "whole.duckdb")), connect(str(tmp_path / "single.duckdb"))
+    a = ingest(whole, inputs, inputs / "examples.zip")
+    ing = Ingester(single, KEY, user="test", today=date(2030, 1, 1), chunk_files=1)
+    b = ing.run([inputs, inputs / "examples.zip"])
+    assert a.counts == b.counts and a.reasons == b.reasons and a.files_skipped == b.files_skipped > 0
+    assert snapshot(whole) == snapshot(single)
+    cols = "rule, element_path, message_id, item_ref, client_id"
+    assert whole.query(f"SELECT {cols} FROM quarantine ORDER BY ALL") == single.query(  # noqa: S608
+        f"SELECT {cols} FROM quarantine ORDER BY ALL")  # noqa: S608
+    assert whole.query("SELECT * FROM client ORDER BY ALL") == single.query("SELECT * FROM client ORDER BY ALL")
+    # nothing of the store is kept between chunks: memory does not grow with the store
+    assert not (ing.known_files or ing.known_messages or ing.known_refs or ing.client_state)
+    whole.close()
+    single.close()
+
+
 def test_same_identificatie_with_other_content_is_tr056(db: Database, tmp_path: Path) -> None:
     ingest(db, FIX / "jw305_handwritten.xml")
     changed = tmp_path / "jw305_changed.xml"

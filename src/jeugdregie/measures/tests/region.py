@@ -3,19 +3,17 @@ and report tests. Tests copy the DuckDB file so each one may change it."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from jeugdregie.ingest.loader import Ingester
-from jeugdregie.store import Database, connect
+from jeugdregie.ingest.tests.stores import ingested_store, store_copy
+from jeugdregie.store import Database
 from jeugdregie.synth.config import SynthOptions
 from jeugdregie.synth.generator import generate
 
-KEY = b"test-key-not-secret"
 TREATED = "0603"  # Rijswijk; the comparison municipalities are 0629 Wassenaar and 1842 Midden-Delfland
 
 
@@ -24,22 +22,12 @@ def region_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("measure_region")
     generate(SynthOptions(out=str(out / "src"), scale="small", seed=3, years=(2021, 2024),
                           extract_date=date(2025, 6, 30)))
-    path = out / "region.duckdb"
-    db = connect(str(path))
-    try:
-        Ingester(db, KEY, user="test", today=date(2030, 1, 1)).run([out / "src" / "ijw"])
-    finally:
-        db.close()
-    return path
+    return ingested_store(out / "src" / "ijw", out / "region.duckdb")
 
 
 @pytest.fixture
 def region_db(region_template: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "region.duckdb"
-    shutil.copy(region_template, path)
-    db = connect(str(path))
-    yield db
-    db.close()
+    yield from store_copy(region_template, tmp_path, "region.duckdb")
 
 
 def simulate_measure(db: Database, municipality: str, product: str, start: date, factor: float) -> None:
@@ -57,10 +45,5 @@ def anomaly_region(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
 
     out = tmp_path_factory.mktemp("anomaly_region")
     generate(SynthOptions(out=str(out / "src"), scale="small", seed=7, inject_anomalies=True))
-    path = out / "region.duckdb"
-    db = connect(str(path))
-    try:
-        Ingester(db, KEY, user="test", today=date(2030, 1, 1)).run([out / "src" / "ijw"])
-    finally:
-        db.close()
+    path = ingested_store(out / "src" / "ijw", out / "region.duckdb")
     return path, json.loads((out / "src" / "ground_truth.json").read_text(encoding="utf-8"))

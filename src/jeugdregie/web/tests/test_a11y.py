@@ -9,6 +9,8 @@ from typing import Any
 from jeugdregie.web.registry import load_pages
 from jeugdregie.web.tests.conftest import login
 
+EDIT_URLS = ["/maatregelen?bewerken=nieuw"]
+
 
 class _Scan(HTMLParser):
     def __init__(self) -> None:
@@ -54,3 +56,16 @@ def test_pages_meet_accessibility_basics(client: Any, app_env: Any) -> None:
             assert all(f in scan.labels for f in scan.fields), (slug, scan.fields, scan.labels)
             assert all(alt for alt in scan.images), slug
             assert scan.th_without_scope == 0, slug
+
+
+def test_edit_forms_label_every_field(client: Any, app_env: Any) -> None:
+    """The edit forms (new measure, narratives, maatwerkbudget): every visible field has a label."""
+    login(client, app_env[1]["gemeente"])
+    for url in EDIT_URLS:
+        scan = _Scan()
+        r = client.get(url)
+        assert r.status_code == 200, url
+        scan.feed(r.text)
+        assert len(scan.fields) > 5, url
+        assert all(f in scan.labels for f in scan.fields), (url, scan.fields, scan.labels)
+        assert len(scan.fields) == len(set(scan.fields)), url  # ids unique on the page

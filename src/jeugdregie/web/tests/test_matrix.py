@@ -33,6 +33,9 @@ EXPECTED: dict[str, dict[str, dict[str, bool]]] = {
                  "gemeente": {"none": True, "own": True, "other": False},
                  "regio": {"none": False, "own": False, "other": False},
                  "beheer": {"none": False, "own": False, "other": False}},
+    # web forms that change registers (no API route): only a gemeente user, for its own municipality
+    "edit": {"gemeente": {"none": True, "own": True, "other": False},
+             **{r: {"none": False, "own": False, "other": False} for r in ROLES if r != "gemeente"}},
 }
 
 #: routes that show one record by number; the test region has none, so an allowed call may answer 400
@@ -152,3 +155,45 @@ def test_region_aggregates_suppress_small_cells(client: Any, app_env: Any, web_d
     counts = [r["clients"] for r in body["rows"] if r["clients"] is not None]
     assert all(c == 0 or c >= 10 for c in counts)
     assert body["suppressed"] > 0
+
+
+def test_edit_policy_matrix() -> None:
+    """Policy ``edit`` (web forms that change registers): only a gemeente user, always for its own municipality."""
+    from jeugdregie.web.accounts import User
+    from jeugdregie.web.permissions import POLICIES, Denied, authorise
+
+    assert "edit" in POLICIES
+    users = {"gemeente": User("1", "g@x", "gemeente", MUN), "regio": User("2", "r@x", "regio"),
+             "contractmanager": User("3", "c@x", "contractmanager"),
+             "aanbieder": User("4", "a@x", "aanbieder", provider_agb="12345678"), "beheer": User("5", "b@x", "beheer")}
+    for role, user in users.items():
+        for variant, args in (("none", {}), ("own", {"municipality": MUN}), ("other", {"municipality": OTHER}),
+                              ("short", {"municipality": OTHER[1:]})):
+            expected = EXPECTED["edit"][role]["other" if variant == "short" else variant]
+            try:
+                grant = authorise(user, "edit", args)
+            except Denied:
+                assert not expected, (role, variant)
+                continue
+            assert expected, (role, variant)
+            assert (grant.scope, grant.municipality, grant.args["municipality"]) == ("tenant", MUN, MUN)
+
+
+def test_edit_pages_refuse_every_other_role(client: Any, app_env: Any) -> None:
+    """Every page with an edit policy: a POST with a valid CSRF token from a role without the policy is 403 and
+    changes nothing (the forms' own tests cover what the gemeente user may do)."""
+    from jeugdregie.web.registry import load_pages
+    from jeugdregie.web.tests.conftest import login
+
+    users = app_env[1]
+    editable = [p for p in load_pages().values() if p.edit_policy]
+    assert {"maatregelen"} <= {p.slug for p in editable}
+    for role in ROLES:
+        if role == "gemeente":
+            continue
+        client.cookies.clear()
+        login(client, users[role])
+        token = client.get("/").text.split('name="csrf_token" value="')[1].split('"')[0]
+        for pg in editable:
+            r = client.post(f"/{pg.slug}", data={"csrf_token": token, "actie": "opslaan"}, follow_redirects=False)
+            assert r.status_code == 403, (role, pg.slug, r.status_code)
