@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db, fail
 from jeugdregie.cli.output import Column, Table, emit
 
 providers_app = typer.Typer(help="Aanbieders: gesprekken en afspraken.", no_args_is_help=True)
@@ -22,11 +22,6 @@ MunicipalityOption = Annotated[str | None, typer.Option(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(providers_app, name="providers")
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-    return typer.Exit(code=2)
 
 
 @meetings_app.command("add")
@@ -54,28 +49,22 @@ def meetings_add(
     from jeugdregie.cli.forecast import parse_date
 
     keys = list(dict.fromkeys(signal_keys or []))
-    try:
-        if keys and not period:
-            raise SignalError("--period is nodig om de signalen (--signal) te vinden")
-        database = open_db(db)
-        try:
-            found = []
-            if keys:
-                assert period is not None
-                by_key = {s.key: s for s in compute_signals(database, period, provider=provider_agb,
-                                                            municipality=municipality)}
-                missing = [k for k in keys if k not in by_key]
-                if missing:
-                    raise SignalError(f"geen signaal van {provider_agb} in {period} met sleutel {', '.join(missing)}")
-                found = [by_key[k] for k in keys]
-            mid = add_meeting(database, provider_agb, parse_date(meeting_date), subject, outcome,
-                              municipality=municipality, agreements=agreements,
-                              next_date=parse_date(next_date) if next_date else None, shared=shared, signals=found,
-                              followup_status=status)
-        finally:
-            database.close()
-    except ValueError as exc:
-        raise _fail(exc) from exc
+    if keys and not period:
+        raise fail(SignalError("--period is nodig om de signalen (--signal) te vinden"))
+    found = []
+    with command_db(db) as database:
+        if keys:
+            assert period is not None
+            by_key = {s.key: s for s in compute_signals(database, period, provider=provider_agb,
+                                                        municipality=municipality)}
+            missing = [k for k in keys if k not in by_key]
+            if missing:
+                raise SignalError(f"geen signaal van {provider_agb} in {period} met sleutel {', '.join(missing)}")
+            found = [by_key[k] for k in keys]
+        mid = add_meeting(database, provider_agb, parse_date(meeting_date), subject, outcome,
+                          municipality=municipality, agreements=agreements,
+                          next_date=parse_date(next_date) if next_date else None, shared=shared, signals=found,
+                          followup_status=status)
     Console().print(f"Gesprek vastgelegd ({mid[:12]}) met {provider_agb}"
                     + (f"; {len(found)} signaal/signalen op '{status}'" if found else ""))
 
@@ -93,11 +82,8 @@ def meetings_list(
     """Gesprekken met aanbieders tonen (nieuwste eerst)."""
     from jeugdregie.analysis.signals.meetings import list_meetings
 
-    database = open_db(db)
-    try:
+    with command_db(db) as database:
         rows = list_meetings(database, provider_agb, municipality, signal_key)
-    finally:
-        database.close()
     for r in rows:
         r["signals"] = ", ".join(f"{s['type']} {s['period']} ({s['key']})" for s in r["signals"])
         r["shared"] = "ja" if r["shared"] else "nee"
