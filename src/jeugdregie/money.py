@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,6 +19,22 @@ def eur_to_cents(value: str | int | Decimal) -> int:
             s = s.replace(".", "").replace(",", ".")
         d = Decimal(s)
     return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse_eur_input(text: str | None) -> int | None:
+    """A euro amount as a Dutch user types it in a form, to cents exactly; None when blank.
+
+    Dots followed by groups of three digits are thousands ('150.000', '1.250.000,50'); a comma is the decimal
+    mark ('12500,50'); a dot followed by one or two digits is read as decimals too ('12500.50'). More than two
+    decimals, or anything else, raises ``ValueError`` (never silently rounded: '150.000' is not € 150)."""
+    s = (text or "").strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if not s:
+        return None
+    if "," not in s and re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", s):
+        s = s.replace(".", "")
+    if not re.fullmatch(r"[-+]?(\d{1,3}(\.\d{3})+|\d+)([,.]\d{1,2})?", s):
+        raise ValueError(f"geen geldig eurobedrag: {text!r}")
+    return eur_to_cents(s)
 
 
 def round_half_up(numerator: int, denominator: int) -> int:

@@ -6,5 +6,6 @@ from __future__ import annotations
 def is_valid_bsn(value: str) -> bool:
     if len(value) != 9 or not value.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(value[:8], range(9, 1, -1), strict=True)) - int(value[8])
+    d = [int(c) for c in value]
+    total = 9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6] + 2 * d[7] - d[8]
     return total % 11 == 0 and value != "000000000"

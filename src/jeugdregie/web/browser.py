@@ -65,3 +65,24 @@ def login(page: Any, base: str, email: str, password: str) -> None:
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+#: a demonstration measure, entered through the form by the browser test and the screenshots
+DEMO_MEASURE = {"nummer": "M12", "titel": "Praktijkondersteuner jeugd bij de huisarts", "actielijn": "A2 Toegang",
+                "sturingsniveau": "toegang", "beoogd_effect": "Minder verwijzingen naar specialistische jeugdhulp",
+                "tussenresultaat": "POH-jeugd in 12 van de 15 praktijken", "year_0": "2025", "gross_0": "250.000",
+                "needed_0": "90.000", "net_0": "160.000", "cp_period_0": "2025H2",
+                "cp_label_0": "tweede halfjaarrapportage 2025", "cp_focus_0": "aantal verwijzingen via de huisarts",
+                "risicos": "Werving van POH'ers", "aannames": "Huisartsen verwijzen minder door"}
+
+
+def add_measure(page: Any, base: str, fields: dict[str, str] = DEMO_MEASURE) -> None:
+    """Fill and submit the 'Nieuwe maatregel' form of the Maatregelen page (as a gemeente user)."""
+    page.goto(f"{base}/maatregelen")
+    page.click("text=Nieuwe maatregel toevoegen")
+    page.wait_for_load_state("networkidle")
+    for name, value in fields.items():
+        page.fill(f"form.edit [name={name}]", value)
+    page.select_option("form.edit [name=status]", "in uitvoering")
+    page.click("form.edit button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -65,6 +65,8 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("measures/list", "aggregate"),
     ApiRoute("measures/show", "aggregate"),
     ApiRoute("report", "aggregate", cache=False),
+    # maatwerkbudget cases (purposes, coaches): the own municipality only, never cached (edited on the web)
+    ApiRoute("ledger/list", "own", cache=False),
 )
 
 

@@ -89,6 +89,7 @@ class Stores:
         self._version: tuple[float, Any] = (-1e9, None)
         self._registers: list[str] | None = None
         self._lock = threading.Lock()
+        self._changes = 0  # changes made through this process's edit pages (some keep every row count)
 
     @contextlib.contextmanager
     def _from(self, pool: _Pool, setup: list[str] | None = None) -> Iterator[Database]:
@@ -157,16 +158,19 @@ class Stores:
                     f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in self._registers)  # noqa: S608
                 parts += sorted((r["t"], int(r["n"])) for r in db.query(union))
             parts.append(db.query_value("SELECT meta_value FROM store_meta WHERE meta_key = 'synthetic'"))
+        parts.append(self._changes)
         version = tuple(parts)
         with self._lock:
             self._version = (now, version)
         return version
 
     def refresh(self) -> None:
-        """Forget the data version now (after a change made through the web), so cached results of the old
-        data are not reused."""
+        """A change was made through the web: a new data version at once (also when the change kept every row
+        count, e.g. a decision in the maatwerkbudget), so cached results of the old data are not reused. Other
+        processes see it through the row counts of the history tables within ``ttl``."""
         with self._lock:
             self._version = (-1e9, None)
+            self._changes += 1
 
     def close(self) -> None:
         if self.engine == "postgres":

@@ -29,3 +29,4 @@ def test_run_reports_throughput_and_ratio() -> None:
     r = run([FIX], repeat=1, memory=False)
     assert r["files"] == len(list(FIX.glob("*.xml"))) and r["messages"] == r["files"]
     assert r["ratio_ingest_to_raw"] == r["raw_lxml_seconds"] / r["ingest_seconds"] > 0
+    assert r["ratio_cpu_ingest_to_raw"] == r["raw_cpu_seconds"] / r["ingest_cpu_seconds"] > 0

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from jeugdregie.cli.output import Column, Table
 from jeugdregie.measures import register
-from jeugdregie.measures.files import EURO_KEYS, _cents
+from jeugdregie.measures.files import EURO_KEYS
 from jeugdregie.measures.model import (
     KINDS,
     MONEY_FIELDS,
@@ -28,7 +28,7 @@ from jeugdregie.measures.model import (
 )
 from jeugdregie.measures.model import MeasureYear as Year
 from jeugdregie.measures.periods import parse_half
-from jeugdregie.money import format_eur
+from jeugdregie.money import format_eur, parse_eur_input
 from jeugdregie.web.permissions import Denied
 from jeugdregie.web.registry import Field, FormError, Section, page
 
@@ -218,7 +218,7 @@ def _form(ctx: Any, m: Measure | None, own: str) -> Section:
     n_years = _rows(posted, "year") if posted is not None else len(years) + BLANK_YEARS
     for i in range(n_years):
         y = years[i] if i < len(years) else None
-        group = f"Financieel effect {y.year}" if y else "Financieel effect (nieuw jaar)"
+        group = f"Financieel effect {y.year}" if y else f"Financieel effect, extra jaar {i - len(years) + 1}"
         fields.append(f(f"year_{i}", "Jaar", y.year if y else "", "number", group=group))
         for key, label in MONEY_LABELS.items():
             cents = getattr(y, EURO_KEYS[key]) if y else None
@@ -229,7 +229,7 @@ def _form(ctx: Any, m: Measure | None, own: str) -> Section:
     n_cps = _rows(posted, "cp_period") if posted is not None else len(cps) + BLANK_CHECKPOINTS
     for i in range(n_cps):
         c = cps[i] if i < len(cps) else None
-        group = f"IJkmoment {i + 1}" if c else "Nieuw ijkmoment"
+        group = f"IJkmoment {i + 1}" if c else f"Nieuw ijkmoment {i - len(cps) + 1}"
         for key, label in CHECKPOINT_FIELDS.items():
             value = getattr(c, key) if c else ""
             fields.append(f(f"cp_{key}_{i}", label, value.isoformat() if isinstance(value, date) else value,
@@ -305,11 +305,11 @@ def measure_from_form(form: dict[str, str], municipality: str, stored: Measure |
             errors[f"year_{i}"] = f"Het jaar {raw} staat al in het formulier."
             continue
         y = Year(int(raw))
-        for key, label in MONEY_LABELS.items():
+        for key in MONEY_LABELS:
             try:
-                setattr(y, EURO_KEYS[key], _cents(text(f"{key}_{i}"), label))
-            except MeasureError:
-                errors[f"{key}_{i}"] = "Geen geldig eurobedrag (bijv. 12500 of 12.500,50)."
+                setattr(y, EURO_KEYS[key], parse_eur_input(text(f"{key}_{i}")))
+            except ValueError:
+                errors[f"{key}_{i}"] = "Geen geldig eurobedrag (bijv. 12500, 12.500 of 12.500,50)."
         for key in YEAR_TEXT:
             setattr(y, key, text(f"{key}_{i}"))
         years.append(y)

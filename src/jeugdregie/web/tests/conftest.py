@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,3 +74,34 @@ def login(client: Any, email: str, password: str = PASSWORD) -> Any:
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
                        follow_redirects=False)
+
+
+def csrf(text: str) -> str:
+    """The CSRF token of a page (every page of a logged-in user has one in its logout form)."""
+    return text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+@pytest.fixture
+def forms_client(web_db: Path) -> Iterator[tuple[Any, dict[str, str]]]:
+    """A TestClient on a fresh copy of the region with users of every role, for the edit pages."""
+    from fastapi.testclient import TestClient
+
+    from jeugdregie.store import connect
+    from jeugdregie.web.app import create_app
+
+    db = connect(str(web_db))
+    users = make_users(db)
+    db.close()
+    app = create_app(str(web_db))
+    try:
+        with TestClient(app, base_url="https://testserver") as client:
+            yield client, users
+    finally:
+        app.state.stores.close()
+
+
+@contextlib.contextmanager
+def app_db(client: Any) -> Iterator[Any]:
+    """A connection of the app under test (owner; on DuckDB a cursor on the app's own database)."""
+    with client.app.state.stores.admin() as db:
+        yield db

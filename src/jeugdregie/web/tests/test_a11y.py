@@ -9,7 +9,7 @@ from typing import Any
 from jeugdregie.web.registry import load_pages
 from jeugdregie.web.tests.conftest import login
 
-EDIT_URLS = ["/maatregelen?bewerken=nieuw"]
+EDIT_URLS = ["/maatregelen?bewerken=nieuw", "/duiding?period=2025H1&sleutel=kosten", "/maatwerkbudget?jaar=2026"]
 
 
 class _Scan(HTMLParser):
@@ -66,6 +66,6 @@ def test_edit_forms_label_every_field(client: Any, app_env: Any) -> None:
         r = client.get(url)
         assert r.status_code == 200, url
         scan.feed(r.text)
-        assert len(scan.fields) > 5, url
+        assert scan.fields, url
         assert all(f in scan.labels for f in scan.fields), (url, scan.fields, scan.labels)
         assert len(scan.fields) == len(set(scan.fields)), url  # ids unique on the page

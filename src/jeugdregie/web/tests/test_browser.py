@@ -105,3 +105,43 @@ def test_api_denied_is_json_in_the_browser(site: tuple[Any, str, dict[str, str]]
     response = page.goto(f"{base}/api/lists/wlz?period=2025&municipality={OTHER}")
     assert response is not None and response.status == 403
     assert response.json()["status"] == 403
+
+
+def test_gemeente_edits_a_measure_and_a_narrative(site: tuple[Any, str, dict[str, str]]) -> None:
+    from jeugdregie.web.browser import DEMO_MEASURE, add_measure
+
+    page, base, users = site
+    _login(page, base, users["gemeente"])
+    add_measure(page, base)
+    assert "Maatregel M12 is opgeslagen (versie 1)." in page.locator("p.notice.info").inner_text()
+    assert f"nummer=M12&van={MUN}" in page.url
+    years = page.locator("section", has_text="Financieel effect per jaar").locator("table").inner_text()
+    assert "€ 250.000" in years and "€ 160.000" in years  # '250.000' typed in the form is 250 thousand euros
+    # change the title: version 2, and the history lists both versions
+    page.fill("form.edit [name=titel]", "POH-jeugd in alle praktijken")
+    page.click("form.edit button:has-text('Maatregel opslaan')")
+    page.wait_for_load_state("networkidle")
+    assert "(versie 2)" in page.locator("p.notice.info").inner_text()
+    assert page.locator("section", has_text="Versiegeschiedenis").locator("tbody tr").count() == 2
+    # an invalid amount: the form comes back with the input and the field marked
+    page.fill("form.edit [name=gross_0]", "veel")
+    page.click("form.edit button:has-text('Maatregel opslaan')")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[aria-invalid=true]").count() == 1
+    assert page.locator("form.edit [name=gross_0]").input_value() == "veel"
+    assert "Geen geldig eurobedrag" in page.locator(".field-error").inner_text()
+    # the interpretation text of the cost section of the half-year report
+    page.goto(f"{base}/duiding?period=2025H1")
+    page.click("text=Kostenontwikkeling")
+    page.fill("form.edit [name=tekst]", "De kosten stegen vooral door verblijf.")
+    page.click("form.edit button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Duiding opgeslagen (versie 1)" in page.locator("p.notice.info").inner_text()
+    # delete with confirmation
+    page.goto(f"{base}/maatregelen?nummer=M12&van={MUN}")
+    page.click("p.links >> text=Verwijderen")
+    page.wait_for_load_state("networkidle")
+    assert DEMO_MEASURE["nummer"] in page.locator("h2").first.inner_text()
+    page.click("button:has-text('Definitief verwijderen')")
+    page.wait_for_load_state("networkidle")
+    assert "is verwijderd" in page.locator("p.notice.info").inner_text()

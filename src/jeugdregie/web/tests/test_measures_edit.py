@@ -3,16 +3,11 @@ who may (policy ``edit``), CSRF and the audit log, on DuckDB and on PostgreSQL."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from jeugdregie.web.tests.conftest import MUN, OTHER, login, make_users
-
-
-def token(text: str) -> str:
-    return text.split('name="csrf_token" value="')[1].split('"')[0]
+from jeugdregie.web.tests.conftest import MUN, OTHER, app_db, csrf, login
 
 
 def new_measure(**extra: str) -> dict[str, str]:
@@ -31,56 +26,24 @@ def new_measure(**extra: str) -> dict[str, str]:
     return form
 
 
-@pytest.fixture
-def measures_client(web_db: Any) -> Iterator[tuple[Any, dict[str, str], str]]:
-    from fastapi.testclient import TestClient
-
-    from jeugdregie.store import connect
-    from jeugdregie.web.app import create_app
-
-    db = connect(str(web_db))
-    users = make_users(db)
-    db.close()
-    app = create_app(str(web_db))
-    try:
-        with TestClient(app, base_url="https://testserver") as client:
-            yield client, users, str(web_db)
-    finally:
-        app.state.stores.close()
-
-
-def _stored(app_or_url: Any, number: str = "M7", municipality: str = MUN) -> Any:
+def _stored(client: Any, number: str = "M7", municipality: str = MUN) -> Any:
     from jeugdregie.measures import register
 
-    with _open(app_or_url) as db:
+    with app_db(client) as db:
         return register.get_measure(db, municipality, number)
-
-
-class _open:
-    """A short-lived connection next to the app's (DuckDB: a cursor on the app's own database)."""
-
-    def __init__(self, client: Any) -> None:
-        self.stores = client.app.state.stores
-
-    def __enter__(self) -> Any:
-        self.cm = self.stores.admin()
-        return self.cm.__enter__()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.cm.__exit__(*exc)
 
 
 def create(client: Any, **extra: str) -> Any:
     page = client.get("/maatregelen?bewerken=nieuw")
     assert page.status_code == 200
-    return client.post("/maatregelen?bewerken=nieuw", data={**new_measure(**extra), "csrf_token": token(page.text)},
+    return client.post("/maatregelen?bewerken=nieuw", data={**new_measure(**extra), "csrf_token": csrf(page.text)},
                        follow_redirects=False)
 
 
-def test_create_edit_history_and_audit(measures_client: Any) -> None:
+def test_create_edit_history_and_audit(forms_client: Any) -> None:
     from jeugdregie.store.audit import audit_entries
 
-    client, users, _ = measures_client
+    client, users = forms_client
     login(client, users["gemeente"])
     listing = client.get("/maatregelen")
     assert 'href="/maatregelen?bewerken=nieuw"' in listing.text
@@ -106,7 +69,7 @@ def test_create_edit_history_and_audit(measures_client: Any) -> None:
     # change the title: version 2, history keeps version 1
     edit = client.get(f"/maatregelen?nummer=M7&van={MUN}").text
     assert 'name="versie" value="1"' in edit
-    data = {**new_measure(titel="POH-jeugd in alle praktijken", status="afgerond"), "csrf_token": token(edit)}
+    data = {**new_measure(titel="POH-jeugd in alle praktijken", status="afgerond"), "csrf_token": csrf(edit)}
     del data["nieuw"]
     data["versie"] = "1"
     r = client.post(f"/maatregelen?nummer=M7&van={MUN}", data=data, follow_redirects=False)
@@ -115,7 +78,7 @@ def test_create_edit_history_and_audit(measures_client: Any) -> None:
     assert (m.version, m.title, m.status) == (2, "POH-jeugd in alle praktijken", "afgerond")
     from jeugdregie.measures import register
 
-    with _open(client) as db:
+    with app_db(client) as db:
         assert [v["version"] for v in register.history(db, MUN, "M7")] == [2, 1]
         audit = [a for a in audit_entries(db) if a["object"] == "maatregel"]
     assert len(audit) == 2
@@ -123,12 +86,12 @@ def test_create_edit_history_and_audit(measures_client: Any) -> None:
     assert all(a["municipality"] == MUN for a in audit)
 
 
-def test_concurrent_edit_is_refused_with_a_clear_message(measures_client: Any) -> None:
-    client, users, _ = measures_client
+def test_concurrent_edit_is_refused_with_a_clear_message(forms_client: Any) -> None:
+    client, users = forms_client
     login(client, users["gemeente"])
     assert create(client).status_code == 303
     edit = client.get(f"/maatregelen?nummer=M7&van={MUN}").text
-    mine = {**new_measure(titel="Mijn titel"), "csrf_token": token(edit), "versie": "1"}
+    mine = {**new_measure(titel="Mijn titel"), "csrf_token": csrf(edit), "versie": "1"}
     del mine["nieuw"]
     theirs = {**mine, "titel": "Titel van de collega"}
     assert client.post(f"/maatregelen?nummer=M7&van={MUN}", data=theirs, follow_redirects=False).status_code == 303
@@ -145,8 +108,8 @@ def test_concurrent_edit_is_refused_with_a_clear_message(measures_client: Any) -
     assert _stored(client).version == 2
 
 
-def test_validation_messages_in_dutch_and_nothing_saved(measures_client: Any) -> None:
-    client, users, _ = measures_client
+def test_validation_messages_in_dutch_and_nothing_saved(forms_client: Any) -> None:
+    client, users = forms_client
     login(client, users["gemeente"])
     r = create(client, titel="", gross_0="twaalf", year_1="", net_1="100", cp_period_0="2025Q3",
                startdatum="1-1-2025", status="bedacht")
@@ -160,36 +123,36 @@ def test_validation_messages_in_dutch_and_nothing_saved(measures_client: Any) ->
     assert _stored(client) is None
 
 
-def test_delete_with_confirmation(measures_client: Any) -> None:
+def test_delete_with_confirmation(forms_client: Any) -> None:
     from jeugdregie.measures import register
 
-    client, users, _ = measures_client
+    client, users = forms_client
     login(client, users["gemeente"])
     assert create(client).status_code == 303
     confirm = client.get(f"/maatregelen?nummer=M7&van={MUN}&verwijderen=1")
     assert "Maatregel M7 verwijderen?" in confirm.text and "Definitief verwijderen" in confirm.text
     assert _stored(client) is not None  # asking is not deleting
     r = client.post("/maatregelen", data={"actie": "verwijderen", "nummer": "M7", "versie": "1",
-                                          "csrf_token": token(confirm.text)}, follow_redirects=False)
+                                          "csrf_token": csrf(confirm.text)}, follow_redirects=False)
     assert r.status_code == 303
     assert "Maatregel M7 is verwijderd" in client.get(r.headers["location"]).text
     assert _stored(client) is None
-    with _open(client) as db:
+    with app_db(client) as db:
         assert [v["version"] for v in register.history(db, MUN, "M7")] == [1]
     # deleting again with the old version: someone (here: we) deleted it in between
     r = client.post("/maatregelen", data={"actie": "verwijderen", "nummer": "M7", "versie": "0",
-                                          "csrf_token": token(confirm.text)}, follow_redirects=False)
+                                          "csrf_token": csrf(confirm.text)}, follow_redirects=False)
     assert r.status_code == 303  # version 0 = does not exist: nothing to refuse, nothing deleted
 
 
 @pytest.mark.parametrize("role", ["regio", "contractmanager", "aanbieder", "beheer", "gemeente_other"])
-def test_only_the_own_gemeente_may_edit(measures_client: Any, role: str) -> None:
-    client, users, _ = measures_client
+def test_only_the_own_gemeente_may_edit(forms_client: Any, role: str) -> None:
+    client, users = forms_client
     login(client, users["gemeente"])
     assert create(client).status_code == 303
     client.cookies.clear()
     login(client, users[role])
-    csrf = token(client.get("/").text)  # the landing page of the role (its logout form holds the token)
+    token = csrf(client.get("/").text)  # the landing page of the role (its logout form holds the token)
     view = client.get(f"/maatregelen?nummer=M7&van={MUN}")
     if role in ("regio", "gemeente_other"):
         assert view.status_code == 200 and "Praktijkondersteuner jeugd" in view.text
@@ -198,21 +161,21 @@ def test_only_the_own_gemeente_may_edit(measures_client: Any, role: str) -> None
         assert ("Nieuwe maatregel toevoegen" in listing) == (role == "gemeente_other")
     else:
         assert view.status_code == 403
-    data = {**new_measure(titel="Overgenomen"), "csrf_token": csrf, "versie": "1"}
+    data = {**new_measure(titel="Overgenomen"), "csrf_token": token, "versie": "1"}
     del data["nieuw"]
     # another gemeente's POST can only address its own register (where M7 does not exist: 409)
     refused = 409 if role == "gemeente_other" else 403
     assert client.post(f"/maatregelen?nummer=M7&van={MUN}", data=data, follow_redirects=False).status_code == refused
     assert client.post("/maatregelen", data={"actie": "verwijderen", "nummer": "M7", "versie": "1",
-                                             "csrf_token": csrf}, follow_redirects=False).status_code == refused
+                                             "csrf_token": token}, follow_redirects=False).status_code == refused
     assert _stored(client).title == "Praktijkondersteuner jeugd"
     if role == "gemeente_other":  # its own new measure lands in its own municipality, never in 0603
         assert create(client, nummer="M8").status_code == 303
         assert _stored(client, "M8", OTHER) is not None and _stored(client, "M8") is None
 
 
-def test_csrf_and_login_required(measures_client: Any) -> None:
-    client, users, _ = measures_client
+def test_csrf_and_login_required(forms_client: Any) -> None:
+    client, users = forms_client
     assert client.post("/maatregelen", data=new_measure(), follow_redirects=False).headers["location"] == "/login"
     login(client, users["gemeente"])
     assert client.post("/maatregelen?bewerken=nieuw", data=new_measure()).status_code == 403
@@ -228,11 +191,14 @@ def test_edit_on_postgres(pg_url: str) -> None:
 
     from jeugdregie.store import connect
     from jeugdregie.store.audit import audit_entries
+    from jeugdregie.web.accounts import add_user
     from jeugdregie.web.app import create_app
+    from jeugdregie.web.tests.conftest import PASSWORD
 
     db = connect(pg_url)
     db.execute("INSERT INTO municipality (code, name) VALUES (?, ?), (?, ?)", [MUN, "Rijswijk", OTHER, "Zoetermeer"])
-    users = make_users_pg(db)
+    add_user(db, "g0603@example.nl", "gemeente", MUN, None, password=PASSWORD)
+    users = {"gemeente": "g0603@example.nl"}
     db.close()
     app = create_app(pg_url)
     try:
@@ -242,23 +208,32 @@ def test_edit_on_postgres(pg_url: str) -> None:
             m = _stored(client)
             assert m.version == 1 and m.years[0].net_cents == 1_000_050
             edit = client.get(f"/maatregelen?nummer=M7&van={MUN}").text
-            data = {**new_measure(titel="Nieuwe titel"), "csrf_token": token(edit), "versie": "1"}
+            data = {**new_measure(titel="Nieuwe titel"), "csrf_token": csrf(edit), "versie": "1"}
             del data["nieuw"]
             assert client.post(f"/maatregelen?nummer=M7&van={MUN}", data=data,
                                follow_redirects=False).status_code == 303
             assert client.post(f"/maatregelen?nummer=M7&van={MUN}", data=data).status_code == 409
             r = client.post("/maatregelen", data={"actie": "verwijderen", "nummer": "M7", "versie": "2",
-                                                  "csrf_token": token(edit)}, follow_redirects=False)
+                                                  "csrf_token": csrf(edit)}, follow_redirects=False)
             assert r.status_code == 303 and _stored(client) is None
-            with _open(client) as pdb:
+            with app_db(client) as pdb:
                 assert len([a for a in audit_entries(pdb) if a["object"] == "maatregel"]) == 3
     finally:
         app.state.stores.close()
 
 
-def make_users_pg(db: Any) -> dict[str, str]:
-    from jeugdregie.web.accounts import add_user
-    from jeugdregie.web.tests.conftest import PASSWORD
+@pytest.mark.parametrize(("typed", "cents"), [("150.000", 15_000_000), ("1.250.000,50", 125_000_050),
+                                              ("12500,50", 1_250_050), ("12500.50", 1_250_050), ("€ 250", 25_000),
+                                              ("-1.000", -100_000), ("1,5", 150), ("", None)])
+def test_amounts_as_dutch_users_type_them(typed: str, cents: int | None) -> None:
+    from jeugdregie.money import parse_eur_input
 
-    add_user(db, "g0603@example.nl", "gemeente", MUN, None, password=PASSWORD)
-    return {"gemeente": "g0603@example.nl"}
+    assert parse_eur_input(typed) == cents
+
+
+@pytest.mark.parametrize("typed", ["veel", "1.2.3", "12,505", "1.50.000", "12.50,5"])
+def test_amounts_that_are_refused(typed: str) -> None:
+    from jeugdregie.money import parse_eur_input
+
+    with pytest.raises(ValueError, match="geen geldig eurobedrag"):
+        parse_eur_input(typed)

@@ -204,3 +204,34 @@ def test_meetings_shared_within_the_region_not_with_the_provider(secured: tuple[
     con = _tenant(tenant_url, secret, None, "11111111")
     assert _rows(con, "SELECT count(*) FROM provider_meeting") == [(0,)]
     con.close()
+
+
+def test_edit_pages_under_row_level_security(secured: tuple[str, str, str, str]) -> None:
+    """With RLS the edit pages read through the tenant/region roles and write through the owner: measure,
+    narrative and ledger case are saved for the own municipality and read back on the pages."""
+    from fastapi.testclient import TestClient
+
+    from jeugdregie.store import connect
+    from jeugdregie.web.accounts import add_user
+    from jeugdregie.web.app import create_app
+    from jeugdregie.web.tests.conftest import PASSWORD, login
+    from jeugdregie.web.tests.test_measures_edit import create
+    from jeugdregie.web.tests.test_narratives_ledger_edit import PERIOD, _ledger, _say
+
+    owner_url, tenant_url, region_url, _ = secured
+    db = connect(owner_url)
+    add_user(db, "g@example.nl", "gemeente", MUN, password=PASSWORD)
+    db.close()
+    app = create_app(owner_url, tenant_url=tenant_url, region_url=region_url)
+    try:
+        assert app.state.stores.rls
+        with TestClient(app, base_url="https://testserver") as client:
+            login(client, "g@example.nl")
+            assert create(client).status_code == 303
+            assert "Praktijkondersteuner jeugd" in client.get(f"/maatregelen?nummer=M7&van={MUN}").text
+            assert _say(client, "maatregel:M7", "Twaalf praktijken doen mee.", 0).status_code == 303
+            assert "Twaalf praktijken doen mee." in client.get(f"/duiding?period={PERIOD}&sleutel=maatregel:M7").text
+            assert _ledger(client, "aanvragen", doel="Huur", bedrag="1.000", regulier="ja").status_code == 303
+            assert f"{MUN}-2026-001" in client.get("/maatwerkbudget?jaar=2026").text
+    finally:
+        app.state.stores.close()
