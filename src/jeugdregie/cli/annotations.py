@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
+from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db, fail
 from jeugdregie.cli.output import Column, Table, emit
 
 annotations_app = typer.Typer(help="Bijzondere perioden die in elke trend en vergelijking worden gemarkeerd.",
@@ -31,14 +31,8 @@ def annotations_add(
     """Markeer een bijzondere periode."""
     from jeugdregie.analysis.special_periods import add
 
-    database = open_db(db)
-    try:
+    with command_db(db) as database:
         aid = add(database, start, end, label, description, municipality, source)
-    except ValueError as exc:
-        Console(stderr=True).print(f"[red]Fout:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
-    finally:
-        database.close()
     Console(stderr=True).print(f"Markering {aid} opgeslagen.")
 
 
@@ -48,11 +42,8 @@ def annotations_list(municipality: Annotated[str | None, typer.Option("--municip
     """Toon de gemarkeerde perioden."""
     from jeugdregie.analysis.special_periods import list_annotations
 
-    database = open_db(db)
-    try:
+    with command_db(db) as database:
         rows = list_annotations(database, municipality)
-    finally:
-        database.close()
     cols = [Column("annotation_id", "Id"), Column("municipality", "Gemeente"), Column("start_month", "Van", "date"),
             Column("end_month", "Tot en met", "date"), Column("label", "Naam"), Column("description", "Toelichting"),
             Column("source", "Bron")]
@@ -66,12 +57,8 @@ def annotations_remove(annotation_id: Annotated[str, typer.Argument(help="Id uit
     """Verwijder een markering."""
     from jeugdregie.analysis.special_periods import remove
 
-    database = open_db(db)
-    try:
+    with command_db(db) as database:
         found = remove(database, annotation_id)
-    finally:
-        database.close()
     if not found:
-        Console(stderr=True).print(f"[red]Fout:[/red] geen markering {annotation_id}")
-        raise typer.Exit(code=2)
+        raise fail(ValueError(f"geen markering {annotation_id}"))
     Console(stderr=True).print(f"Markering {annotation_id} verwijderd.")

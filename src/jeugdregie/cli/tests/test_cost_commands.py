@@ -45,6 +45,8 @@ COMMANDS = [
     ["explain", "--from", "2022", "--to", "2023", "--as-of", "2024-06-30"],
     ["explain", "--from", "2022H1", "--to", "2023H1", "--by", "provider", "--approved-only"],
     ["trajectories", "--product", "45A65"],
+    ["intensity", "--period", "2022-2023", "--min-clients", "5"],
+    ["trend", "--period", "2022-2023"],
     ["trajectories", "--product", "45A65", "--period", "2023", "--norm-period", "2022", "--by", "referrer"],
     ["whatif", "duration-norm", "--product", "45A65", "--norm-period", "2022", "--period", "2023"],
     ["whatif", "duration-norm", "--product", "45A65", "--norm-period", "2022", "--period", "2023",
@@ -81,6 +83,11 @@ def test_explain_store_json_and_chart(store: str, tmp_path: Path) -> None:
                                      "Prijs per eenheid (prijs)", "Verschuiving tussen groepen (mix)", "Totaal verschil"]
     assert sum(Decimal(str(c[1])) for c in cells[:4]) == Decimal(str(cells[4][1])) == Decimal(r["total_change_cents"]) / 100
     assert cells[4][2] == 1.0
+    intensity = json.loads(_run("intensity", "--period", "2022-2023", "--db", store, "-f", "json"))
+    assert {r["product"]: r["flag"] for r in intensity["rows"]} == {"45A65": "stijging", "41A03": "stabiel"}
+    tchart = tmp_path / "trend.svg"
+    _run("trend", "--period", "2022-2023", "--db", store, "--chart", str(tchart))
+    assert tchart.read_text().lstrip().startswith("<?xml")
     trend = tmp_path / "t.png"
     _run("costs", "--period", "2023", "--db", store, "--chart", str(trend))
     assert trend.read_bytes()[:4] == b"\x89PNG"

@@ -52,3 +52,17 @@ def test_signal_list_page_is_audit_logged(client: Any, app_env: Any) -> None:
     login(client, users["beheer"])
     log = client.get("/api/audit").json()["rows"]
     assert any(r["actor"] == users["gemeente"] and r["object"] == "lists.wlz" for r in log)
+
+
+def test_kosten_groupings_trend_and_intensity(client: Any, app_env: Any) -> None:
+    login(client, app_env[1]["gemeente"])
+    page = client.get(f"/kosten?period=2025&municipality={MUN}")
+    assert "Kostentrend per kwartaal" in page.text and "Intensiteit per product 2024-2025" in page.text
+    assert "by=age_band" in page.text and "by=budget_line" in page.text  # grouping links
+    assert page.text.count("data:image/svg+xml") >= 2  # waterfall and trend
+    ages = client.get(f"/kosten?period=2025&municipality={MUN}&by=age_band")
+    assert "Kostenoverzicht 2025 per leeftijdsklasse" in ages.text and "12 tot 18 jaar" in ages.text
+    api = client.get(f"/api/trend?period=2024-2025&municipality={MUN}").json()
+    assert api["verdict"] == "te weinig gegevens" and len(api["series"]) == 8
+    marks = client.get("/api/annotations/list").json()["annotations"]
+    assert {a["label"] for a in marks} >= {"Corona"}
