@@ -38,7 +38,7 @@ _VALID = ("k.municipality = l.municipality AND k.provider_agb = l.provider_agb A
           "AND (k.valid_to IS NULL OR l.period_start <= k.valid_to) AND (k.product_code = l.product_code "
           "OR (k.product_code = '' AND k.product_category = l.product_category))")
 #: 'c' contracted, 'n' not contracted, 'u' unknown (the municipality has no contract list)
-CONTRACT_SQL = ("CASE WHEN NOT EXISTS (SELECT 1 FROM contract k WHERE k.municipality = l.municipality) THEN 'u' "
+CONTRACT_SQL = ("CASE WHEN NOT EXISTS (SELECT 1 FROM contract k WHERE k.municipality = l.municipality) THEN 'u' "  # noqa: S608
                 f"WHEN EXISTS (SELECT 1 FROM contract k WHERE {_VALID}) THEN 'c' ELSE 'n' END")
 
 NOTES_NL = [
@@ -68,8 +68,8 @@ def _num(f: Fraction) -> int | float:
 def _aggregate(db: Database, base: str, params: list[Any], keys: list[str]) -> list[dict[str, Any]]:
     k = ", ".join(keys)
     active = "(net <> 0 OR vol <> 0 OR minutes <> 0)"
-    return db.query(  # noqa: S608 - fixed SQL fragments
-        f"WITH x AS ({base}), pc AS (SELECT {k}, client_id, agb, SUM(amt) AS net, SUM(v) AS vol, SUM(m) AS minutes "
+    return db.query(
+        f"WITH x AS ({base}), pc AS (SELECT {k}, client_id, agb, SUM(amt) AS net, SUM(v) AS vol, SUM(m) AS minutes "  # noqa: S608 - fixed SQL fragments
         f"FROM x GROUP BY {k}, client_id, agb) "
         f"SELECT {k}, SUM(net) AS net, SUM(vol) AS vol, SUM(minutes) AS minutes, "
         f"COUNT(DISTINCT CASE WHEN {active} THEN client_id END) AS clients, "
