@@ -34,6 +34,7 @@ def _routes(*routes: ApiRoute) -> dict[str, ApiRoute]:
 API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("status", "aggregate"),
     ApiRoute("costs", "aggregate"),
+    ApiRoute("tariffs", "aggregate"),
     ApiRoute("explain", "aggregate"),
     ApiRoute("intensity", "aggregate"),
     ApiRoute("trend", "aggregate"),

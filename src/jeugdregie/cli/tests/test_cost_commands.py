@@ -36,6 +36,8 @@ def store(tmp_path: Path) -> str:
 
 COMMANDS = [
     ["costs", "--period", "2023", "--by", "category"],
+    ["tariffs", "--period", "2023"],
+    ["tariffs", "--period", "2023", "--municipality", "0363"],
     ["costs", "--period", "2023", "--by", "product", "--per", "quarter"],
     ["explain", "--from", "2022", "--to", "2023", "--by", "product"],
     ["top-clients", "--period", "2023", "--n", "3", "--municipality", "0363"],
@@ -110,3 +112,22 @@ def test_top_clients_requires_municipality_and_logs(store: str) -> None:
         assert db.query_value("SELECT count(*) FROM audit_log WHERE object = 'top-clients'") == 1
     finally:
         db.close()
+
+
+def test_tariffs_json_premium_with_contract_list(store: str) -> None:
+    from datetime import datetime
+
+    db = connect(store)
+    try:
+        db.insert_rows("contract", ["municipality", "provider_agb", "product_category", "product_code", "valid_from",
+                                    "valid_to", "tariff_cents", "unit", "source", "imported_at"],
+                       [("0363", "01010101", "45", "45A65", date(2022, 1, 1), date(2022, 12, 31), 10000, "04", "t",
+                         datetime(2024, 1, 1))])
+    finally:
+        db.close()
+    r = json.loads(_run("tariffs", "--period", "2022-2023", "--municipality", "0363", "--db", store, "-f", "json"))
+    row = next(p for p in r["products"] if p["product_code"] == "45A65")
+    # 2022 contracted: 100 euro/h over 100 h; 2023 no longer contracted: 105 euro/h over 132 h
+    assert (row["price_cents_c"], row["price_cents_nc"], row["units_nc"]) == (10000, 10500, 132)
+    assert row["premium_cents"] == 500 and row["extra_cost_cents"] == 500 * 132 == r["extra_cost_total_cents"]
+    assert "Meerkosten" in _run("tariffs", "--period", "2022-2023", "--municipality", "0363", "--db", store)

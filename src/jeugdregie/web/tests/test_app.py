@@ -70,6 +70,12 @@ def test_api_mirrors_cli_json(client: Any, app_env: Any, web_db: Any) -> None:
     assert cli.exit_code == 0, cli.output
     assert api.json() == json.loads(cli.stdout)
     assert api.json()["rows"], "the synthetic region has costs in 2025"
+    tariffs = client.get(f"/api/tariffs?period=2025&municipality={MUN}")
+    assert tariffs.status_code == 200
+    cli = CliRunner().invoke(cli_app, ["tariffs", "--period", "2025", "--municipality", MUN, "--format", "json",
+                                       "--db", str(web_db)])
+    assert cli.exit_code == 0, cli.output
+    assert tariffs.json() == json.loads(cli.stdout)
 
 
 def test_api_bad_input_is_400_json(client: Any, app_env: Any) -> None:
