@@ -6,8 +6,10 @@ the service months from ``year - history_years`` up to ``as_of``, the chain ladd
 (``analysis.chainladder``), summed over the twelve service months of ``year`` with the Mack covariance between
 them. Service months of ``year`` after ``as_of`` (in-year forecasts), or with nothing received yet, are not
 delivered or not measurable yet: they get a run rate (the mean expected final cost of the three most recent
-service months that are at least two months old) with a spread from the month-to-month variation; that part is
-an approximation, not Mack, and is reported separately (``not_yet_delivered_cents``). A service month at least
+service months that are at least two months old) with a spread from the month-to-month variation and from the
+estimated level; that part is an approximation, not Mack, and is reported separately
+(``not_yet_delivered_cents``). Late-declaring providers get their own triangle and the Mack error is calibrated
+on each triangle's own held-out diagonals (``split_late_providers``, ``analysis.calibration``). A service month at least
 two months old with nothing (net) received had no cost in the selection and is not filled in.
 
 Public interface used by the web pages and the half-year report (keep stable):
@@ -108,8 +110,12 @@ def split_late_providers(tri: StoreTriangle, providers: dict[str, StoreTriangle]
 
 def provider_segments(db: Database, tri: StoreTriangle, as_of: date, municipality: str | None, first: int,
                       last: int, tail: str | float | None, only: dict[str, str] | None = None,
-                      exclude: dict[str, str] | None = None) -> list[Segment]:
-    """``split_late_providers`` for a selection of the store (same months and filters as ``tri``)."""
+                      exclude: dict[str, str] | None = None, year: int | None = None) -> list[Segment]:
+    """``split_late_providers`` for a selection of the store (same months and filters as ``tri``). In-year
+    (``as_of`` before December of ``year``) the total triangle is kept: the run rate for the months not yet
+    delivered needs the ultimates of recent months, which a late provider's own triangle cannot give."""
+    if year is not None and month_index(as_of) < year * 12 + 11:
+        return [segment(tri, tail)]
     providers = build_triangles(db, as_of, "month", "provider", municipality, first_month=first, last_month=last,
                                 only=only, exclude=exclude)
     return split_late_providers(tri, providers, tail)
@@ -180,10 +186,11 @@ def _segment_part(seg: Segment, months: list[int], as_of_m: int) -> dict[str, An
     # months of the year after as_of, or too recent for anything to have been received: run rate. Older months
     # without anything received really had no (net) cost in this selection: they stay at what was received.
     other = [m for m in months if period_label(m, "month") not in cl_origins and as_of_m - m < RUN_RATE_MIN_AGE]
-    run_rate, run_sd = _run_rate(res, as_of_m)
-    other_declared = tri.total_cents(set(other))
-    future_ibnr = max(0.0, run_rate * len(other) - other_declared) if other else 0.0
-    future_sd = run_sd * math.sqrt(len(other)) if other else 0.0
+    run_rate, run_sd, n_rate = _run_rate(res, as_of_m)
+    n = len(other)
+    future_ibnr = max(0.0, run_rate * n - tri.total_cents(set(other))) if other else 0.0
+    # n new months around a level estimated from n_rate months: var = n sd^2 + n^2 sd^2 / n_rate
+    future_sd = run_sd * math.sqrt(n + n * n / n_rate) if other and n_rate else 0.0
     return {"declared": declared, "ibnr": float(s["ibnr"]) + future_ibnr, "future_ibnr": future_ibnr,
             "se_cl": float(s["se"]), "future_sd": future_sd, "n_cl": len(cl_origins), "n_other": len(other)}
 
@@ -195,9 +202,10 @@ def _interval(declared: int, ibnr: float, se: float, z: float) -> tuple[int, int
     return _round(lo), _round(hi)
 
 
-def _run_rate(res: ChainLadderResult, as_of_m: int) -> tuple[float, float]:
-    """Mean expected final cost per month of the most recent months aged >= RUN_RATE_MIN_AGE and the standard
-    deviation of the monthly expected final cost over the last twelve such months."""
+def _run_rate(res: ChainLadderResult, as_of_m: int) -> tuple[float, float, int]:
+    """Mean expected final cost per month of the most recent months aged >= RUN_RATE_MIN_AGE, the standard
+    deviation of the monthly expected final cost over the last twelve such months, and the number of months in
+    the mean."""
     ults = []
     for i, o in enumerate(res.triangle.origins):
         y, m = o.split("-")
@@ -205,11 +213,11 @@ def _run_rate(res: ChainLadderResult, as_of_m: int) -> tuple[float, float]:
         if as_of_m - mi >= RUN_RATE_MIN_AGE and o not in res.not_projected and np.isfinite(res.ultimate[i]):
             ults.append(float(res.ultimate[i]))
     if not ults:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0
     recent = ults[-RUN_RATE_MONTHS:]
     window = ults[-12:]
     sd = float(np.std(window, ddof=1)) if len(window) >= 2 else 0.0
-    return float(np.mean(recent)), sd
+    return float(np.mean(recent)), sd, len(recent)
 
 
 def budget_total(db: Database, year: int, municipality: str | None = None,
@@ -249,7 +257,7 @@ def forecast_year(db: Database, year: int, as_of: date, by: str | None = None, m
     tris = build_triangles(db, as_of, "month", "total", municipality, first_month=first, last_month=last)
     total_tri = tris.get("totaal") or StoreTriangle("totaal", "month", {}, {
         o: month_index(as_of) - o for o in range(first, last + 1)})
-    segs = provider_segments(db, total_tri, as_of, municipality, first, last, tail)
+    segs = provider_segments(db, total_tri, as_of, municipality, first, last, tail, year=year)
     out = project(total_tri, year, as_of, tail, budget_total(db, year, municipality), segments=segs)
     out.update({"municipality": municipality, "by": by})
     notes = [
@@ -302,7 +310,8 @@ def _compare_mapped(db: Database, out: dict[str, Any], year: int, as_of: date, m
     if tri is None:
         mapped = {"expected_final_cents": 0, "interval_80_cents": [0, 0]}
     else:
-        segs = provider_segments(db, tri, as_of, municipality, first, last, tail, exclude={"budget_line": UNMAPPED})
+        segs = provider_segments(db, tri, as_of, municipality, first, last, tail, exclude={"budget_line": UNMAPPED},
+                                 year=year)
         mapped = project(tri, year, as_of, tail, segments=segs)
     budget = out["budget_cents"]
     lo, hi = mapped["interval_80_cents"]
@@ -334,7 +343,7 @@ def monthly_realisation(db: Database, year: int, as_of: date, municipality: str 
                            exclude=exclude)
     tri = tris.get("totaal") or StoreTriangle("totaal", "month", {}, {
         o: month_index(as_of) - o for o in range(first, last + 1)})
-    segs = provider_segments(db, tri, as_of, municipality, first, last, tail, only=only, exclude=exclude)
+    segs = provider_segments(db, tri, as_of, municipality, first, last, tail, only=only, exclude=exclude, year=year)
     months = [year * 12 + m for m in range(12)]
     rows = []
     for k, mi in enumerate(months):

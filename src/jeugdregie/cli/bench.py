@@ -46,3 +46,38 @@ def bench_ingest(
         return
     for k, v in result.items():
         console.print(f"{k:>24}: {v:,.3f}" if isinstance(v, float) else f"{k:>24}: {v:,}")
+
+
+@bench_app.command("synth")
+def bench_synth(
+    scale: Annotated[str, typer.Option("--scale", help="Schaal (national: in delen)")] = "national",
+    clients: Annotated[int | None, typer.Option("--clients", help="Cliënten per jaar (standaard: de schaal, national 400.000)")] = None,
+    chunk_clients: Annotated[int | None, typer.Option("--chunk-clients", help="Cliënten per jaar per deel")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Startwaarde")] = 1,
+    db: Annotated[str | None, typer.Option("--db", help="Lege database om in te schrijven (standaard: tijdelijk DuckDB-bestand)")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table of json")] = "table",
+) -> None:
+    """Snelle route van synth (records direct in de database): wandkloktijd, CPU-tijd, piekgeheugen totaal en per deel."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from jeugdregie.synth.bench import run
+    from jeugdregie.synth.config import SynthOptions
+
+    console = Console(stderr=True)
+    opts = SynthOptions(out="", scale=scale, seed=seed, clients_per_year=clients, chunk_clients=chunk_clients)
+    with Progress(TextColumn("[bold]Synth (snelle route)[/bold] delen"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("delen", total=None)
+
+        def progress(phase: str, n: int, total: int | None) -> None:
+            if phase == "delen":
+                if total is not None:
+                    bar.update(task, total=total)
+                bar.advance(task, n)
+
+        result = run(opts, db, progress)
+    if fmt == "json":
+        print(json.dumps(result, indent=2))
+        return
+    for k, v in result.items():
+        console.print(f"{k:>24}: {v:,}" if isinstance(v, int) else f"{k:>24}: {v}")

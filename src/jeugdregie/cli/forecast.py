@@ -14,6 +14,7 @@ from rich.console import Console
 
 from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, command_db, fail
 from jeugdregie.cli.output import Column, Table, emit
+from jeugdregie.money import format_eur
 from jeugdregie.store import Database
 
 T = TypeVar("T")
@@ -374,6 +375,83 @@ def budget_monitor(
         Console(stderr=True).print(f"Grafiek geschreven: {chart}")
 
 
+class ProposalBasis(StrEnum):
+    auto = "auto"
+    realisation = "realisation"
+    budget = "budget"
+
+
+@budget_app.command("propose")
+def budget_propose(
+    year: Annotated[int, typer.Option("--year", help="Begrotingsjaar van het voorstel, bv. 2026")],
+    index: Annotated[str, typer.Option("--index", help="Indexatie over de grondslag: 0.035 of 3,5%")] = "0",
+    shifts: Annotated[Path | None, typer.Option("--shifts", help="CSV/Excel met bekende verschuivingen: line, "
+                                                "amount_eur, toelichting")] = None,
+    basis: Annotated[ProposalBasis, typer.Option("--basis", help="Grondslag: auto (realisatie waar bekend, anders "
+                                                 "begroting), realisation of budget")] = ProposalBasis.auto,
+    line_basis: Annotated[list[str] | None, typer.Option("--line-basis", help="Grondslag per perceel: "
+                                                         "PERCEEL=realisation|budget (herhaalbaar)")] = None,
+    realisation_year: Annotated[int | None, typer.Option("--realisation-year", help="Jaar van de realisatie "
+                                                         "(standaard: het jaar ervoor)")] = None,
+    round_eur: Annotated[int, typer.Option("--round-eur", help="Voorstel afronden op zoveel euro (0 = op de cent, "
+                                           "1 = hele euro's)")] = 0,
+    as_of: AsOfOption = None,
+    municipality: MunicipalityOption = None,
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    out: OutOption = None,
+) -> None:
+    """Begrotingsvoorstel per perceel: realisatie (met prognose late declaraties), vorige begroting, verschuivingen
+    en indexatie, met de grondslag per regel."""
+    from jeugdregie.analysis.budget_proposal import parse_index, propose, read_shifts
+
+    try:
+        factor = parse_index(index)
+        per_line = {}
+        for item in line_basis or []:
+            line, _, value = item.rpartition("=")
+            if not line or value not in ("realisation", "budget", "auto"):
+                raise ValueError(f"--line-basis {item!r}: gebruik PERCEEL=realisation of PERCEEL=budget")
+            per_line[line.strip()] = value
+        shift_rows = read_shifts(shifts) if shifts else []
+    except (ValueError, OSError) as exc:
+        raise fail(exc) from exc
+    res = with_db(db, lambda d: propose(d, year, factor, shift_rows, municipality,
+                                        parse_date(as_of) if as_of else None, realisation_year, basis.value,
+                                        per_line, round_eur))
+    prev, real = res["previous_year"], res["realisation_year"]
+    total = {**res["totals"], "budget_line": "Totaal"}
+    decl = res["totals"].get("declaration_lines")
+    rows = []
+    for r in [*res["rows"], total]:
+        lo, hi = r.get("realisation_interval_80_cents") or (None, None)
+        plo, phi = r.get("proposal_interval_80_cents") or (None, None)
+        rows.append({**r, "real_low": lo, "real_high": hi, "prop_low": plo, "prop_high": phi})
+    cols = [Column("budget_line", "Perceel"), Column("previous_budget_cents", f"Begroting {prev}", "cents"),
+            Column("realisation_cents", f"Realisatie {real}", "cents"), Column("realisation_source", "Bron"),
+            Column("real_low", "Real. 80% laag", "cents"), Column("real_high", "Real. 80% hoog", "cents"),
+            Column("basis", "Grondslag"), Column("basis_cents", "Grondslagbedrag", "cents"),
+            Column("indexation_cents", "Indexatie", "cents"), Column("shifts_cents", "Verschuivingen", "cents"),
+            Column("rounding_cents", "Afronding", "cents"), Column("proposed_cents", f"Voorstel {year}", "cents"),
+            Column("prop_low", "Voorstel 80% laag", "cents"), Column("prop_high", "Voorstel 80% hoog", "cents"),
+            Column("difference_cents", f"Verschil t.o.v. {prev}", "cents")]
+    notes = list(res["notes"])
+    if decl:
+        lo, hi = decl["proposal_interval_80_cents"]
+        notes.append(f"Percelen met declaraties ({decl['lines']}): voorstel {format_eur(decl['proposed_cents'])}, "
+                     f"bij gelijkblijvend gebruik {format_eur(lo)} – {format_eur(hi)} (80%).")
+    title = f"Begrotingsvoorstel {year}" + (f", gemeente {res['municipality']}" if res["municipality"] else "") + \
+        f", indexatie {res['index']}" + (
+        f", peildatum {res['as_of']}" if res["as_of"] else "")
+    reasons = Column("grondslag", "Grondslag (toelichting)")
+    if fmt == Format.table:  # the explanation is long: its own table on screen; one table in CSV/Excel/JSON
+        tables = [Table(title, cols, rows, notes=notes),
+                  Table(f"Grondslag per perceel {year}", [cols[0], reasons], res["rows"])]
+    else:
+        tables = [Table(title, [*cols, reasons], rows, notes=notes)]
+    emit(fmt, tables, json_obj=res, out=out, default_name="begrotingsvoorstel")
+
+
 def lag(
     by: Annotated[LagBy, typer.Option("--by", help="Per provider, category, municipality of total")] = LagBy.provider,
     as_of: AsOfOption = None,
@@ -448,4 +526,10 @@ def bench_forecast(
                       f"{v['naive_mape']:.2%}), gem. fout {v['mean_error']:+.2%}, dekking 80% {v['coverage_80']:.0%}, "
                       f"95% {v['coverage_95']:.0%}")
     console.print(f"alle {s['points']} punten: MAPE {s['mape_all']:.2%} (basislijn {s['naive_mape_all']:.2%}), "
-                  f"dekking 80% {s['coverage_80']:.0%}, 95% {s['coverage_95']:.0%}; {res['seconds']} s")
+                  f"dekking 80% {s['coverage_80']:.0%} (Mack zonder kalibratie {s['coverage_80_mack']:.0%}), "
+                  f"95% {s['coverage_95']:.0%}; {res['seconds']} s")
+    for k, v in s["in_year"].items():
+        if v["n"]:
+            console.print(f"binnen het jaar, {k:>2} mnd: n={v['n']}, MAPE {v['mape']:.2%} (alleen gedeclareerd "
+                          f"{v['naive_mape']:.2%}), gem. fout {v['mean_error']:+.2%}, dekking 80% "
+                          f"{v['coverage_80']:.0%}, 95% {v['coverage_95']:.0%}")

@@ -2,7 +2,9 @@
 
 Calibration (see docs/synth.md): about 9.8 % of 0-23-year-olds receive youth care (VNG 2022,
 `seeds-data/vng_other_figures.csv`, share_0_23_2020). The region preset keeps the real proportions of the
-Haaglanden municipalities but scales their youth population so the region has ~12,000 clients a year.
+Haaglanden municipalities but scales their youth population so the region has ~12,000 clients a year. The
+national preset does the same with ``NATIONAL`` (Haaglanden plus ~100 other real municipalities) scaled to
+~400,000 clients a year, and is simulated in chunks (``synth.chunks``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,140 @@ HAAGLANDEN: tuple[Municipality, ...] = (
 )
 
 
+#: Other real municipalities for the national preset: CBS gemeentecode (4 digits, as used in iJw headers),
+#: name, approximate inhabitants aged 0-23 (rounded, order of size of CBS 2022) and PC4 codes inside the
+#: municipality (real ranges, rounded to whole blocks; Heusden and Nieuwkoop list their main villages). Not all
+#: 342 municipalities: the set covers about 60 % of the Dutch 0-23 population (2.7 of ~4.6 million) and ``client_targets``
+#: scales it up to the national client total, so each municipality stands for its surroundings too.
+#: Ordered by province, so chunks of neighbouring municipalities form plausible regions.
+OTHER_MUNICIPALITIES: tuple[Municipality, ...] = (
+    # Groningen, Friesland, Drenthe
+    Municipality("0014", "Groningen", 70_000, _r(9711, 9747)),
+    Municipality("0037", "Stadskanaal", 7_000, _r(9501, 9503)),
+    Municipality("0047", "Veendam", 6_000, _r(9641, 9645)),
+    Municipality("0080", "Leeuwarden", 30_000, _r(8911, 8941)),
+    Municipality("0060", "Ameland", 800, _r(9161, 9164)),
+    Municipality("0088", "Schiermonnikoog", 200, (9166,)),
+    Municipality("0093", "Terschelling", 1_000, _r(8881, 8885)),
+    Municipality("0096", "Vlieland", 200, (8899,)),
+    Municipality("0106", "Assen", 16_000, _r(9401, 9409)),
+    Municipality("0109", "Coevorden", 8_000, (7741, 7742)),
+    Municipality("0114", "Emmen", 25_000, _r(7811, 7826)),
+    Municipality("0118", "Hoogeveen", 13_000, _r(7901, 7909)),
+    Municipality("0119", "Meppel", 9_000, _r(7941, 7944)),
+    # Overijssel, Flevoland
+    Municipality("0193", "Zwolle", 37_000, _r(8011, 8048)),
+    Municipality("0166", "Kampen", 15_000, _r(8261, 8269)),
+    Municipality("0150", "Deventer", 25_000, _r(7411, 7439)),
+    Municipality("0153", "Enschede", 42_000, _r(7511, 7548)),
+    Municipality("0164", "Hengelo", 20_000, _r(7550, 7559)),
+    Municipality("0141", "Almelo", 19_000, _r(7601, 7609)),
+    Municipality("0034", "Almere", 62_000, _r(1311, 1364)),
+    Municipality("0995", "Lelystad", 21_000, _r(8211, 8245)),
+    Municipality("0171", "Noordoostpolder", 12_000, _r(8301, 8317)),
+    Municipality("0184", "Urk", 9_000, (8321, 8322)),
+    # Gelderland
+    Municipality("0200", "Apeldoorn", 40_000, _r(7311, 7364)),
+    Municipality("0232", "Epe", 7_000, (8161, 8162)),
+    Municipality("0243", "Harderwijk", 14_000, _r(3841, 3849)),
+    Municipality("0202", "Arnhem", 42_000, _r(6811, 6846)),
+    Municipality("0268", "Nijmegen", 50_000, _r(6511, 6546)),
+    Municipality("0228", "Ede", 35_000, _r(6711, 6721)),
+    Municipality("0289", "Wageningen", 14_000, _r(6701, 6709)),
+    Municipality("0222", "Doetinchem", 13_000, _r(7001, 7009)),
+    Municipality("0281", "Tiel", 11_000, _r(4001, 4007)),
+    # Utrecht
+    Municipality("0344", "Utrecht", 100_000, _r(3511, 3585)),
+    Municipality("0307", "Amersfoort", 45_000, _r(3811, 3829)),
+    Municipality("0345", "Veenendaal", 18_000, _r(3901, 3909)),
+    Municipality("0340", "Rhenen", 5_000, (3911,)),
+    Municipality("0355", "Zeist", 16_000, _r(3701, 3709)),
+    Municipality("0310", "De Bilt", 10_000, _r(3721, 3739)),
+    Municipality("0312", "Bunnik", 3_500, (3981,)),
+    Municipality("0321", "Houten", 14_000, _r(3991, 3997)),
+    Municipality("0356", "Nieuwegein", 16_000, _r(3431, 3439)),
+    Municipality("0353", "IJsselstein", 8_000, _r(3401, 3403)),
+    # Noord-Holland
+    Municipality("0363", "Amsterdam", 235_000, _r(1011, 1109)),
+    Municipality("0362", "Amstelveen", 24_000, _r(1181, 1189)),
+    Municipality("0358", "Aalsmeer", 8_000, _r(1431, 1433)),
+    Municipality("0394", "Haarlemmermeer", 45_000, _r(2131, 2136) + _r(2151, 2154)),
+    Municipality("0392", "Haarlem", 45_000, _r(2011, 2037)),
+    Municipality("0453", "Velsen", 17_000, _r(1971, 1981)),
+    Municipality("0375", "Beverwijk", 11_000, _r(1941, 1949)),
+    Municipality("0479", "Zaanstad", 40_000, _r(1501, 1509)),
+    Municipality("0361", "Alkmaar", 27_000, _r(1811, 1827)),
+    Municipality("0400", "Den Helder", 12_000, _r(1781, 1789)),
+    Municipality("0402", "Hilversum", 22_000, _r(1211, 1223)),
+    # Zuid-Holland (outside Haaglanden)
+    Municipality("0599", "Rotterdam", 175_000, _r(3011, 3089)),
+    Municipality("0606", "Schiedam", 19_000, _r(3111, 3125)),
+    Municipality("0622", "Vlaardingen", 17_000, _r(3131, 3138)),
+    Municipality("0556", "Maassluis", 8_000, _r(3141, 3147)),
+    Municipality("0613", "Albrandswaard", 6_000, (3161, 3162)),
+    Municipality("0489", "Barendrecht", 13_000, _r(2991, 2994)),
+    Municipality("0597", "Ridderkerk", 10_000, _r(2981, 2987)),
+    Municipality("0542", "Krimpen aan den IJssel", 7_000, _r(2921, 2926)),
+    Municipality("0505", "Dordrecht", 30_000, _r(3311, 3329)),
+    Municipality("0642", "Zwijndrecht", 11_000, _r(3331, 3337)),
+    Municipality("0531", "Hendrik-Ido-Ambacht", 8_000, _r(3341, 3344)),
+    Municipality("0590", "Papendrecht", 8_000, _r(3351, 3356)),
+    Municipality("0512", "Gorinchem", 10_000, _r(4201, 4209)),
+    Municipality("0513", "Gouda", 19_000, _r(2801, 2809)),
+    Municipality("0627", "Waddinxveen", 9_000, _r(2741, 2743)),
+    Municipality("0484", "Alphen aan den Rijn", 29_000, _r(2401, 2409)),
+    Municipality("0569", "Nieuwkoop", 7_000, (2421, 2431, 2461)),
+    Municipality("0546", "Leiden", 37_000, _r(2311, 2334)),
+    Municipality("0547", "Leiderdorp", 7_000, _r(2351, 2353)),
+    Municipality("0579", "Oegstgeest", 7_000, _r(2341, 2343)),
+    Municipality("0638", "Zoeterwoude", 2_200, (2381, 2382)),
+    Municipality("0626", "Voorschoten", 6_000, _r(2251, 2253)),
+    Municipality("0537", "Katwijk", 20_000, _r(2221, 2225)),
+    Municipality("0575", "Noordwijk", 11_000, _r(2201, 2205)),
+    Municipality("0553", "Lisse", 6_000, (2161,)),
+    Municipality("0534", "Hillegom", 6_000, (2181,)),
+    # Zeeland
+    Municipality("0687", "Middelburg", 12_000, _r(4331, 4339)),
+    Municipality("0718", "Vlissingen", 11_000, _r(4381, 4389)),
+    Municipality("0664", "Goes", 10_000, _r(4461, 4465)),
+    Municipality("0654", "Borsele", 5_000, _r(4451, 4456)),
+    Municipality("0715", "Terneuzen", 12_000, _r(4531, 4539)),
+    # Noord-Brabant
+    Municipality("0748", "Bergen op Zoom", 16_000, _r(4611, 4625)),
+    Municipality("0873", "Woensdrecht", 5_500, _r(4631, 4641)),
+    Municipality("0851", "Steenbergen", 5_500, (4651,)),
+    Municipality("0840", "Rucphen", 5_000, (4715,)),
+    Municipality("0879", "Zundert", 5_500, (4881,)),
+    Municipality("0758", "Breda", 47_000, _r(4811, 4839)),
+    Municipality("0826", "Oosterhout", 13_000, _r(4901, 4909)),
+    Municipality("0779", "Geertruidenberg", 5_500, _r(4931, 4941)),
+    Municipality("0766", "Dongen", 7_000, _r(5101, 5107)),
+    Municipality("0784", "Gilze en Rijen", 6_000, _r(5121, 5126)),
+    Municipality("0855", "Tilburg", 58_000, _r(5011, 5049)),
+    Municipality("0785", "Goirle", 6_000, (5051, 5052)),
+    Municipality("0798", "Hilvarenbeek", 3_500, (5081,)),
+    Municipality("0867", "Waalwijk", 12_000, _r(5141, 5146)),
+    Municipality("0797", "Heusden", 11_000, (5151, 5152, 5154, 5156, 5251, 5252)),
+    Municipality("0796", "'s-Hertogenbosch", 40_000, _r(5211, 5247)),
+    Municipality("0865", "Vught", 7_000, _r(5261, 5264)),
+    Municipality("0828", "Oss", 24_000, _r(5341, 5349)),
+    Municipality("0772", "Eindhoven", 60_000, _r(5611, 5658)),
+    Municipality("0794", "Helmond", 23_000, _r(5701, 5709)),
+    # Limburg
+    Municipality("0983", "Venlo", 22_000, _r(5911, 5928)),
+    Municipality("0957", "Roermond", 14_000, _r(6041, 6045)),
+    Municipality("0971", "Stein", 5_000, (6171, 6176)),
+    Municipality("0888", "Beek", 3_200, (6191,)),
+    Municipality("0935", "Maastricht", 33_000, _r(6211, 6229)),
+    Municipality("0981", "Vaals", 2_200, (6291,)),
+    Municipality("0882", "Landgraaf", 7_000, _r(6371, 6374)),
+    Municipality("0917", "Heerlen", 16_000, _r(6411, 6419)),
+    Municipality("0928", "Kerkrade", 9_000, _r(6461, 6471)),
+)
+#: the national set: Haaglanden first (so the national run starts with the region), then the rest
+NATIONAL: tuple[Municipality, ...] = HAAGLANDEN + OTHER_MUNICIPALITIES
+
+
 @dataclass(frozen=True)
 class Scale:
     name: str
@@ -51,13 +187,14 @@ class Scale:
     clients_per_year: int  # target annual unique clients in the first year (before growth)
     n_providers: int
     default_years: tuple[int, int]
-    write_xml: bool = True
+    #: simulate in chunks of about this many annual clients (``synth.chunks``); None: one in-memory world
+    chunk_clients: int | None = None
 
 
 SCALES: dict[str, Scale] = {
     "small": Scale("small", ("0603", "1842", "0629"), 300, 14, (2024, 2025)),
     "region": Scale("region", tuple(m.code for m in HAAGLANDEN), 12_000, 48, (2021, 2025)),
-    "national": Scale("national", tuple(m.code for m in HAAGLANDEN), 400_000, 400, (2021, 2025), False),
+    "national": Scale("national", tuple(m.code for m in NATIONAL), 400_000, 400, (2021, 2025), 12_000),
 }
 
 
@@ -85,6 +222,11 @@ class SynthOptions:
     #: within a year, so two years leave the client stock still filling up (clients and long-stay products
     #: grow faster than the knobs in the first years); tests that check knob recovery use about 6.
     burn_in_years: int = 2
+    #: override of the scale's chunk size in annual clients (tests use tiny chunks); None: the scale's
+    chunk_clients: int | None = None
+    #: the fast path (``synth.direct``): write the simulated records straight into this store (DuckDB file or
+    #: postgresql:// URL) instead of writing iJw XML; None: write XML
+    db: str | None = None
     #: deterministic knob mode (synth.exact): the realised year-on-year clients, units per client, cost per
     #: unit and product mix equal the knobs (to rounding), instead of only in expectation
     exact_knobs: bool = False
@@ -116,7 +258,7 @@ class SynthOptions:
 
 
 def municipalities_for(scale: Scale) -> list[Municipality]:
-    by_code = {m.code: m for m in HAAGLANDEN}
+    by_code = {m.code: m for m in NATIONAL}
     return [by_code[c] for c in scale.municipalities]
 
 

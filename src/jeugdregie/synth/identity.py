@@ -20,15 +20,29 @@ def elfproef(bsn: str) -> bool:
     return total % 11 == 0 and bsn != "000000000"
 
 
+#: serials are a bijection modulo 10^7, so one factory issues at most this many distinct BSNs (~9 million)
+BSN_SERIALS = 10**7
+
+
 class BsnFactory:
-    """Unique synthetic BSNs ``9xxxxxxxc`` from a serial; ~9/10 of serials give a valid check digit."""
+    """Unique synthetic BSNs ``9xxxxxxxc`` from a serial; ~9/10 of serials give a valid check digit.
+
+    One factory is unique over its whole life; the chunked national simulation shares one factory between
+    its chunks, so BSNs are unique across chunks too."""
 
     def __init__(self, offset: int = 0) -> None:
+        self._start = offset
         self._serial = offset
+
+    @property
+    def serials_used(self) -> int:
+        return self._serial - self._start
 
     def next(self) -> str:
         while True:
             self._serial += 1
+            if self._serial - self._start > BSN_SERIALS:
+                raise RuntimeError("synthetische BSN's op: meer dan ~9 miljoen clienten in een run")
             body = 9 * 10**7 + (self._serial * 7_919 + 1_234_567) % 10**7  # bijection mod 10^7
             digits = str(body)
             s = sum(int(d) * w for d, w in zip(digits, BSN_WEIGHTS[:8], strict=True))

@@ -127,6 +127,11 @@ _REFERRER_NAMES = {"02": "Huisartsenpraktijk De Linde", "03": "JGZ jeugdarts", "
                    "05": "Kinderarts Haga"}
 
 
+def referrer_agb(kind: str, client: Client) -> str | None:
+    """ZorgverlenerCode of the Verwijzer: a made-up AGB for huisartsen (type 02), derived from the client."""
+    return f"{1000_0000 + (client.idx * 37) % 9_000_000:08d}" if kind == "02" else None
+
+
 def jw315(m: Message) -> str:
     p = "jw315"
     _, ep, assignments = m.payload
@@ -149,7 +154,7 @@ def jw315(m: Message) -> str:
         if t in ("02", "03", "04", "05"):
             # CD066-CD068: exactly one of ZorgverlenerCode / Naam for types 02-05
             if t == "02":
-                verw += f"<ijw:ZorgverlenerCode>{1000_0000 + (e.client.idx * 37) % 9_000_000:08d}</ijw:ZorgverlenerCode>"
+                verw += f"<ijw:ZorgverlenerCode>{referrer_agb(t, e.client)}</ijw:ZorgverlenerCode>"
             else:
                 verw += f"<ijw:Naam>{_REFERRER_NAMES[t]}</ijw:Naam>"
         out.append(f"<{p}:Verwijzer>{verw}</{p}:Verwijzer></{p}:AangevraagdProduct>")

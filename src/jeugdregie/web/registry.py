@@ -61,6 +61,7 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("triangle", "aggregate"),
     ApiRoute("budget/monitor", "aggregate"),
     ApiRoute("budget/show", "aggregate"),
+    ApiRoute("budget/propose", "own"),          # the municipality's own budget proposal
     # signals and profiles name client pseudonyms as evidence: audit-logged by the command, so never cached
     ApiRoute("signals", "provider", cache=False),
     ApiRoute("provider", "provider", cache=False, provider_param="agb"),

@@ -1,5 +1,6 @@
 """Honest intervals with heterogeneous providers: the held-out calibration of the Mack error, the separate
-triangle for a late-declaring provider, and that both widen the interval for a lumpy, year-late provider."""
+triangle for a late-declaring provider, and that both widen the interval for a lumpy, year-late provider while
+a regular triangle stays near Mack; backtested coverage within the target band (slow)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from jeugdregie.analysis.triangle import StoreTriangle
 AS_OF = date(2023, 3, 31)
 NOW = 2023 * 12 + 2
 FIRST = 2019 * 12
-LAGS = {0: 0.10, 1: 0.45, 2: 0.25, 3: 0.12, 6: 0.08}
+COVERAGE_SEEDS = [1, 2, 3]
+COVERAGE_OFFSETS = (3, 6, 9, 12)
+LAGS = {0: 0.10, 1: 0.40, 2: 0.20, 3: 0.10, 6: 0.10, 12: 0.06, 18: 0.04}
 
 
 def regular(seed: int) -> StoreTriangle:
@@ -81,20 +84,38 @@ def test_lumpy_late_provider_widens_the_interval(seed: int) -> None:
     late, unseen = lumpy(seed)
     both = plus(base, late)
     clean = project(base, 2022, AS_OF, tail=None)
-    # the plain method on the total: Mack alone, no calibration, no split
-    plain = project(both, 2022, AS_OF, tail=None, calibration=Calibration(1.0, 0))
+    plain = project(both, 2022, AS_OF, tail=None, calibration=Calibration(1.0, 0))  # Mack alone, one triangle
+    calibrated = project(both, 2022, AS_OF, tail=None)  # one triangle, calibrated
     segs = split_late_providers(both, {"P": base, "L": late}, tail=None)
-    honest = project(both, 2022, AS_OF, tail=None, segments=segs)
-    assert honest["separate_providers"] == ["L"]
-    assert honest["declared_cents"] == plain["declared_cents"] == base.total_cents(set(range(2022 * 12, 2023 * 12))) \
-        + late.total_cents(set(range(2022 * 12, 2023 * 12)))
+    honest = project(both, 2022, AS_OF, tail=None, segments=segs)  # separate triangle for L, calibrated
+    assert honest["separate_providers"] == ["L"] and plain["separate_providers"] == []
+    year = set(range(2022 * 12, 2023 * 12))
+    assert honest["declared_cents"] == plain["declared_cents"] == base.total_cents(year) + late.total_cents(year)
 
     def rel_width(r: dict[str, Any]) -> float:
         lo, hi = r["interval_80_cents"]
         return (hi - lo) / r["expected_final_cents"]
 
     assert rel_width(plain) > 2 * rel_width(clean)  # Mack sees the lumpy link ratios ...
-    assert rel_width(honest) > 1.3 * rel_width(plain)  # ... but the separate triangle and calibration add more
-    assert honest["se_cents"] >= honest["se_mack_cents"]
+    assert calibrated["calibration_scale"] > 1.2  # ... but misses on the held-out diagonals by more
+    assert rel_width(calibrated) > 1.2 * rel_width(plain)
+    assert calibrated["se_mack_cents"] == plain["se_cents"]
+    assert rel_width(honest) > 1.2 * rel_width(plain)
     final = honest["declared_cents"] + unseen + clean["ibnr_cents"]  # the year's bulk still to come included
     assert honest["interval_80_cents"][0] <= final <= honest["interval_80_cents"][1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("anomalies", [False, True])
+def test_backtest_coverage_within_band(anomalies: bool) -> None:
+    """The 80% interval covers 70-90% of the known final costs on fixed clean synthetic regions. With injected
+    anomalies (a late-declaring provider, a backlog, growth by intensity, ...) the target of 70% is not met
+    everywhere (BENCHMARKS.md: 67% on held-out seeds, 69% here after further anomaly types were added; the plain
+    method covered about half): the test holds it to at least 60% so that a regression shows."""
+    from jeugdregie.analysis.backtest import run
+
+    res = run(COVERAGE_SEEDS, offsets=COVERAGE_OFFSETS, inject_anomalies=anomalies)
+    s = res["summary"]
+    assert s["points"] == len(COVERAGE_SEEDS) * 4 * len(COVERAGE_OFFSETS) - len(COVERAGE_SEEDS)  # 2025 + 12 > extract
+    assert (0.60 if anomalies else 0.70) <= s["coverage_80"] <= 0.90
+    assert s["coverage_95"] >= 0.85

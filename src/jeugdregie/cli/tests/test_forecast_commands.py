@@ -113,3 +113,30 @@ def test_budget_commands(store: str, shared: Path, tmp_path: Path) -> None:
     fc_chart = tmp_path / "fc.png"
     _run("forecast", "--year", "2023", "--as-of", "2024-03-31", "--db", store, "--chart", str(fc_chart))
     assert fc_chart.stat().st_size > 1000
+
+
+def test_budget_propose_command(store: str, tmp_path: Path) -> None:
+    (tmp_path / "map.csv").write_text("product_category,product_code,budget_line\n45,,Ambulant\n43,,Verblijf\n",
+                                      encoding="utf-8")
+    (tmp_path / "b.csv").write_text("year,municipality,budget_line,amount_eur\n2023,0363,Ambulant,120\n"
+                                    "2023,0363,Veilig Thuis,500\n", encoding="utf-8")
+    (tmp_path / "shifts.csv").write_text("line;amount_eur;toelichting\nVeilig Thuis;25,50;gevraagd bedrag\n",
+                                         encoding="utf-8")
+    for cmd in (["budget", "mapping", str(tmp_path / "map.csv")], ["budget", "import", str(tmp_path / "b.csv")]):
+        result = runner.invoke(load_commands(), [*cmd, "--db", store])
+        assert result.exit_code == 0, result.output
+    args = ["budget", "propose", "--year", "2024", "--index", "3,5%", "--shifts", str(tmp_path / "shifts.csv"),
+            "--as-of", "2024-06-30"]
+    test_all_formats(store, tmp_path, args)
+    res = json.loads(_run(*args, "--db", store, "--format", "json"))
+    rows = {r["budget_line"]: r for r in res["rows"]}
+    # Veilig Thuis: budget 50,000 ct + 3.5% (1,750) + shift 2,550
+    assert rows["Veilig Thuis"]["proposed_cents"] == 54300 and res["index_exact"] == "7/200"
+    assert rows["Ambulant"]["realisation_source"] == "declaraties"
+    assert res["totals"]["proposed_cents"] == sum(r["proposed_cents"] for r in res["rows"])
+    csv_text = _run(*args, "--db", store, "--format", "csv")
+    assert "Grondslag (toelichting)" in csv_text.splitlines()[0] and "gevraagd bedrag" in csv_text
+    screen = _run(*args, "--db", store)
+    assert "Begrotingsvoorstel 2024" in screen and "Grondslag per perceel 2024" in screen
+    result = runner.invoke(load_commands(), ["budget", "propose", "--year", "2024", "--index", "abc", "--db", store])
+    assert result.exit_code == 2 and "indexatie" in result.output

@@ -48,4 +48,9 @@ def budget(ctx: Any) -> list[Section]:
                                     municipality=m))
     else:
         sections.append(ctx.unavailable("Begroting tegenover realisatie", "Het begrotingsregister"))
+    if ctx.has("budget/propose") and ctx.user.role == "gemeente":
+        # the own municipality's proposal for the next year; ?index=0.035 sets the indexation (default none)
+        nxt = ctx.year + 1
+        sections.append(ctx.section(f"Begrotingsvoorstel {nxt} per perceel", "budget/propose", year=nxt,
+                                    index=(ctx.query.get("index") or "0").strip(), municipality=ctx.user.municipality))
     return sections
