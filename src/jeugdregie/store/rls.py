@@ -4,7 +4,8 @@ Two database roles, neither owning the tables:
 
 - the **tenant role** reads only the rows of one municipality (or one provider). Every table with a
   ``municipality`` column gets a policy ``municipality = tenant('municipality') OR provider_agb =
-  tenant('provider')``; child tables without the column follow their parent; ``client`` rows are visible
+  tenant('provider')``; meetings with providers are visible to the own municipality and, when shared, to every
+  municipality of the region (not to a provider); child tables without the column follow their parent; ``client`` rows are visible
   only for clients with a visible assignment, request or declaration. Administrative tables (import runs,
   accounts, sessions) are not granted at all; the audit log only accepts inserts for the own municipality.
 - the **region role** reads all rows, for aggregated figures (small cells suppressed by the analyses) and
@@ -37,7 +38,11 @@ CHILDREN = {
     "change_request_line": ("change_request", "p.provider_agb = t.provider_agb "
                             "AND p.referentie_aanbieder = t.referentie_aanbieder"),
     "declaration_response_line": ("declaration_response", "p.message_key = t.message_key"),
+    "provider_meeting_signal": ("provider_meeting", "p.meeting_id = t.meeting_id"),
 }
+#: tables a municipality shares with the other municipalities of the region (boolean column ``shared``); a
+#: provider tenant does not see them (notes about the provider, not for the provider)
+SHARED_IN_REGION = {"provider_meeting"}
 #: tables whose rows belong to a client, visible when the client is
 CLIENT_SOURCES = ("assignment_version", "declaration_line", "request")
 INSERT_ONLY = {"audit_log"}
@@ -127,7 +132,9 @@ def apply_rls(db: Database, tenant_role: str, region_role: str) -> str:
             cur.execute(f"CREATE POLICY jr_region ON {t} FOR SELECT TO {rr} USING (true)")
             if table in TENANT_DENIED:
                 continue
-            if "municipality" in cols:
+            if table in SHARED_IN_REGION:
+                cond = f"(municipality = {mine} OR (shared AND {mine} IS NOT NULL))"
+            elif "municipality" in cols:
                 cond = f"municipality = {mine}"
                 if "provider_agb" in cols:
                     cond = f"({cond} OR provider_agb = {prov})"

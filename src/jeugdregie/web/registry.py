@@ -51,6 +51,8 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("lists/wlz", "client", cache=False),
     ApiRoute("lists/adulthood", "client", cache=False),
     ApiRoute("lists/residence", "client", cache=False),
+    *(ApiRoute(f"lists/{kind}", "client", cache=False)
+      for kind in ("providers", "stacking", "reentry", "intake", "segment", "noncontracted", "lta", "protection")),
     ApiRoute("imports/runs", "admin", cache=False),
     ApiRoute("imports/quarantine", "admin", cache=False),
     ApiRoute("audit", "admin", cache=False),

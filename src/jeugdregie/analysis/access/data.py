@@ -45,6 +45,8 @@ class Assignment:
     request_date: date | None
     care_start: date | None = None
     care_end: date | None = None
+    #: WJ232 JuridischeStatus of the current 301 version (ots, rm, ...), when the message carried it
+    juridische_status: str | None = None
 
     @property
     def product(self) -> str:
@@ -101,7 +103,7 @@ stopped AS (
 )
 SELECT a.municipality, a.toewijzing_nummer, a.provider_agb, a.client_id, a.product_category,
        a.product_code, a.start_date, a.end_date, a.volume, a.unit, a.frequency, a.budget_cents,
-       f.first_assigned_at, COALESCE(f.first_referentie, a.referentie_aanbieder) AS referentie,
+       a.juridische_status, f.first_assigned_at, COALESCE(f.first_referentie, a.referentie_aanbieder) AS referentie,
        COALESCE(r.referrer_type, CASE WHEN cr.referentie_aanbieder IS NOT NULL THEN '{change}' END)
            AS referrer_type,
        r.raamcontract, r.request_date, st.care_start, sp.care_end
@@ -141,7 +143,7 @@ def load_assignments(db: Database, municipality: str | None = None,
             budget_cents=None if r["budget_cents"] is None else int(r["budget_cents"]),
             referentie=r["referentie"], referrer_type=r["referrer_type"] or NO_REQUEST,
             raamcontract=r["raamcontract"], request_date=r["request_date"],
-            care_start=r["care_start"], care_end=r["care_end"],
+            care_start=r["care_start"], care_end=r["care_end"], juridische_status=r["juridische_status"],
         ))
     return out
 

@@ -136,7 +136,8 @@ def active_per_month(assigns: Sequence[data.Assignment], period: ServicePeriod) 
     return rows
 
 
-def _rank_map(rules: dict[str, Any]) -> dict[str, int]:
+def rank_map(rules: dict[str, Any]) -> dict[str, int]:
+    """JZ020 category -> ``zwaarte`` level of the rule file (higher is heavier)."""
     out = {}
     for level, cats in (rules.get("zwaarte") or {}).items():
         for c in cats:
@@ -144,31 +145,53 @@ def _rank_map(rules: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def reentry(assigns: Sequence[data.Assignment], period: ServicePeriod, rules: dict[str, Any],
-            horizon: date | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Reentry:
+    """A client-level care episode ``ended`` in the period and, when the client came back within the
+    re-entry window, the first new episode ``next``; ``heavier`` is None when either has no ranked category."""
+    ended: Episode
+    next: Episode | None
+    heavier: bool | None
+    level_before: int | None
+    level_after: int | None
+
+
+def reentries(assigns: Sequence[data.Assignment], period: ServicePeriod, rules: dict[str, Any]) -> list[Reentry]:
+    """Every client-level episode (all care) ending in ``period``, with the re-entry that followed it."""
     gap = int(rules.get("aansluiting_dagen", 31))
     months = int(rules.get("herinstroom_maanden", 12))
-    ranks = _rank_map(rules)
+    ranks = rank_map(rules)
     eps = episodes(assigns, lambda a: "zorg", gap)
     by_client: dict[str, list[Episode]] = defaultdict(list)
     for e in eps:
         by_client[e.client_id].append(e)
-    cohort = reentered = heavier = comparable = 0
+    out = []
     for e in eps:
         if e.end is None or not period.contains(e.end):
             continue
-        cohort += 1
         limit = add_months(e.end, months)
         nxt = [f for f in by_client[e.client_id] if e.end < f.start <= limit]
-        if not nxt:
-            continue
-        reentered += 1
-        f = min(nxt, key=lambda x: x.start)
         r_old = [ranks[a.category or ""] for a in e.assignments if (a.category or "") in ranks]
+        old = max(r_old) if r_old else None
+        if not nxt:
+            out.append(Reentry(e, None, None, old, None))
+            continue
+        f = min(nxt, key=lambda x: x.start)
         r_new = [ranks[a.category or ""] for a in f.assignments if (a.category or "") in ranks]
-        if r_old and r_new:
-            comparable += 1
-            heavier += max(r_new) > max(r_old)
+        new = max(r_new) if r_new else None
+        out.append(Reentry(e, f, None if old is None or new is None else new > old, old, new))
+    return out
+
+
+def reentry(assigns: Sequence[data.Assignment], period: ServicePeriod, rules: dict[str, Any],
+            horizon: date | None) -> dict[str, Any]:
+    months = int(rules.get("herinstroom_maanden", 12))
+    found = reentries(assigns, period, rules)
+    cohort = len(found)
+    back = [r for r in found if r.next is not None]
+    reentered = len(back)
+    comparable = sum(1 for r in back if r.heavier is not None)
+    heavier = sum(1 for r in back if r.heavier)
     complete = horizon is not None and horizon >= add_months(period.last, months)
     return {"ended": cohort, "reentered": reentered,
             "reentry_share": reentered / cohort if cohort else None,

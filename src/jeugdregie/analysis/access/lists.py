@@ -1,4 +1,6 @@
-"""Client-level signal lists for the access team: Wlz candidates, 18-/18+, woonplaatsbeginsel.
+"""Client-level signal lists for the access team: Wlz candidates, 18-/18+, woonplaatsbeginsel here; the
+case lists (providers per youth, stacking, re-entry, pilot intake, complex segment, non-contracted care,
+LTA, youth protection) in ``caselists``. ``produce`` builds and audit-logs all of them.
 
 Each list is for one municipality only (the paying municipality of the assignments), is written to the
 audit log when produced through ``produce``, and explains per client in Dutch why it is listed
@@ -26,7 +28,8 @@ from jeugdregie.ijw.codelists import label
 from jeugdregie.money import eur_to_cents, format_date, format_eur
 from jeugdregie.store import Database
 
-KINDS = ("wlz", "adulthood", "residence")
+KINDS = ("wlz", "adulthood", "residence", "providers", "stacking", "reentry", "intake", "segment",
+         "noncontracted", "lta", "protection")
 
 
 @dataclass
@@ -274,20 +277,34 @@ def residence(db: Database, municipality: str, period: ServicePeriod, rules: dic
 BUILDERS: dict[str, Callable[..., SignalList]] = {"wlz": wlz, "adulthood": adulthood, "residence": residence}
 
 
+def builders() -> tuple[dict[str, Callable[..., SignalList]], dict[str, str]]:
+    """Every list kind -> its builder, and -> the rule file it reads."""
+    from jeugdregie.analysis.access import caselists
+
+    return {**BUILDERS, **caselists.BUILDERS}, {**{k: k for k in BUILDERS}, **caselists.RULE_FILES}
+
+
 def produce(db: Database, kind: str, municipality: str, period: ServicePeriod, rules_path: str | Path | None = None,
-            peildatum: date | None = None, actor: str | None = None, action: str = "view") -> SignalList:
-    """Build a list and write the audit record (client-level data)."""
+            peildatum: date | None = None, actor: str | None = None, action: str = "view",
+            overrides: dict[str, Any] | None = None) -> SignalList:
+    """Build a list and write the audit record (client-level data). ``overrides``: rule keys set on the
+    command line (e.g. the products of the pilot intake list), applied over the rule file."""
     from jeugdregie.store.audit import log_client_view
 
-    if kind not in BUILDERS:
+    build, rule_files = builders()
+    if kind not in build:
         raise ValueError(f"unknown list {kind!r}")
     if not municipality or not municipality.isdigit() or len(municipality) != 4:
         raise ValueError("Gemeentecode (4 cijfers, CBS) is verplicht voor signaallijsten op clientniveau")
-    rules = rulefiles.load(kind, rules_path)
-    result = BUILDERS[kind](db, municipality, period, rules, peildatum)
-    log_client_view(db, object=f"lists.{kind}",
-                    filters={"period": period.label, "municipality": municipality,
-                             "peildatum": result.peildatum, "rules": str(rules_path or "standaard")},
+    rules = rulefiles.load(rule_files[kind], rules_path)
+    if overrides:
+        rules.update(overrides)
+    result = build[kind](db, municipality, period, rules, peildatum)
+    filters: dict[str, Any] = {"period": period.label, "municipality": municipality,
+                               "peildatum": result.peildatum, "rules": str(rules_path or "standaard")}
+    if overrides:
+        filters["overrides"] = overrides
+    log_client_view(db, object=f"lists.{kind}", filters=filters,
                     municipality=municipality, row_count=len(result.rows), actor=actor, action=action)
     return result
 

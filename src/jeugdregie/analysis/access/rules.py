@@ -16,7 +16,8 @@ import yaml
 
 from jeugdregie.analysis.userconfig import merge, read_mapping
 
-NAMES = ("wlz", "adulthood", "residence", "complex_segment", "flows")
+NAMES = ("wlz", "adulthood", "residence", "complex_segment", "flows", "providers", "stacking", "intake",
+         "noncontracted", "lta", "protection")
 #: keys whose mapping a user file replaces instead of merging
 REPLACED = frozenset({"productgroepen", "zwaarte"})
 

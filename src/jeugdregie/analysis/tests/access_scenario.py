@@ -53,15 +53,16 @@ class Scenario:
                assigned_at: date | None = None, referentie: str | None = None, volume: int | None = 4,
                unit: str | None = "04", frequency: str | None = "2", budget_cents: int | None = None,
                municipality: str | None = None, nr: int | None = None, reason_change: str | None = None,
-               category: str | None = None) -> int:
+               category: str | None = None, juridische_status: str | None = None) -> int:
         nr = nr if nr is not None else next(self._nr)
         when = datetime.combine(assigned_at or start - timedelta(days=7), datetime.min.time())
         self.db.insert_rows("assignment_version", [
             "municipality", "toewijzing_nummer", "assigned_at", "provider_agb", "client_id",
             "referentie_aanbieder", "product_category", "product_code", "start_date", "end_date",
-            "reason_change", "volume", "unit", "frequency", "budget_cents", "message_key"], [
+            "reason_change", "volume", "unit", "frequency", "budget_cents", "juridische_status", "message_key"], [
             (municipality or self.gm, nr, when, provider, cid, referentie, category or product[:2], product,
-             start, end, reason_change, volume, unit, frequency, budget_cents, f"m{next(self._msg)}")])
+             start, end, reason_change, volume, unit, frequency, budget_cents, juridische_status,
+             f"m{next(self._msg)}")])
         return nr
 
     def start(self, cid: str, nr: int, product: str, start: date, provider: str = "11111111",

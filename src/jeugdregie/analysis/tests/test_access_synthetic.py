@@ -63,6 +63,13 @@ def _ingest(db: Database, region: Region) -> None:
     assert summary.quarantined == 0
 
 
+def _is_extension(region: Region, r: dict[str, Any]) -> bool:
+    return any(o is not r and o["client_ref"] == r["client_ref"] and o["product_code"] == r["product_code"]
+               and o["product_category"] == r["product_category"] and o["provider_agb"] == r["provider_agb"]
+               and o["assigned_start"] < r["assigned_start"]
+               and o["assigned_end"] >= r["assigned_start"] - timedelta(days=31) for o in region.care)
+
+
 def _wlz_expected(region: Region, gm: str, period: ServicePeriod) -> dict[str, set[str]]:
     rules = rulefiles.load("wlz")
     groups = {str(c): g for g, codes in rules["productgroepen"].items() for c in codes}
@@ -201,11 +208,7 @@ def test_referrals_count_new_assignments_per_referrer(any_db: Database, region: 
     for r in recs:
         if not p.contains(r["assigned_start"]):
             continue
-        extension = any(o is not r and o["client_ref"] == r["client_ref"] and o["product_code"] == r["product_code"]
-                        and o["product_category"] == r["product_category"]
-                        and o["provider_agb"] == r["provider_agb"] and o["assigned_start"] < r["assigned_start"]
-                        and o["assigned_end"] >= r["assigned_start"] - timedelta(days=31) for o in recs)
-        if extension:
+        if _is_extension(region, r):
             continue
         ref = {"JW315": r["referrer"], "JW317": "wijziging_317"}.get(r["answers"], "zonder_315")
         half = f"{r['assigned_start'].year}H{1 if r['assigned_start'].month <= 6 else 2}"
@@ -227,3 +230,90 @@ def test_referrals_count_new_assignments_per_referrer(any_db: Database, region: 
     got_share = {r["referrer_type"]: r["non_contracted_share"] for r in with_list.by_referrer}
     assert got_share == {k: uncontracted_by_ref[k] / n for k, n in new_by_ref.items()}
     assert sum(uncontracted_by_ref.values()) > 0
+
+
+def test_case_lists_equal_the_ground_truth(any_db: Database, region: Region) -> None:
+    """Providers per youth, stacking, re-entry, intake, complex segment, non-contracted care, LTA and youth
+    protection, each recomputed from the simulation's own care records."""
+    from jeugdregie.ingest.contracts import import_contracts
+
+    _ingest(any_db, region)
+    assert import_contracts(any_db, region.out / "contracts.csv").imported > 0
+    with (region.out / "contracts.csv").open(encoding="utf-8") as fh:
+        contracted = {(c["gemeente"], c["agb"], c["product_code"], c["valid_from"][:4]) for c in csv.DictReader(fh)}
+    segment = {str(c) for c in rulefiles.load("complex_segment")["categorieen"]}
+    episodes: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in region.care:
+        episodes[r["episode"]].append(r)
+    seen: Counter[str] = Counter()
+    produced = 0
+    for gm in region.truth["municipalities"]:
+        mine = [r for r in region.care if r["municipality"] == gm]
+        for year in ("2024", "2025"):
+            p = parse_period(year)
+            running = [r for r in mine if region.runs(r, p.start, p.last)]
+            by_client: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for r in running:
+                by_client[r["client_id"]].append(r)
+
+            def got(kind: str, gm: str = gm, p: ServicePeriod = p) -> dict[str, list[str]]:
+                return {r["client_id"]: r["signals"] for r in lists.produce(any_db, kind, gm, p).rows}
+
+            # C68: two providers on the same day
+            multi = set()
+            for cid, recs in by_client.items():
+                day = p.start
+                while day <= p.last and cid not in multi:
+                    if len({r["provider_agb"] for r in recs if region.runs(r, day, day)}) >= 2:
+                        multi.add(cid)
+                    day += timedelta(days=1)
+            assert set(got("providers")) == multi, (gm, year)
+            # C67: at least 3 months with 2+ products or 2+ providers
+            stacked = set()
+            for cid, recs in by_client.items():
+                months = 0
+                for m in p.month_starts():
+                    now = [r for r in recs if region.runs(r, m, month_end(m))]
+                    months += (len({r["product_code"] or r["product_category"] for r in now}) >= 2
+                               or len({r["provider_agb"] for r in now}) >= 2)
+                if months >= 3:
+                    stacked.add(cid)
+            assert set(got("stacking")) == stacked, (gm, year)
+            seen["stacking"] += len(stacked)
+            # C70: the re-entries the generator designed (previous trajectory ended in the period)
+            back = set()
+            for recs in episodes.values():
+                prev = episodes.get(recs[0]["reentry_of"]) if recs[0]["reentry_of"] is not None else None
+                if recs[0]["municipality"] != gm or not prev or any(r["care_end"] is None for r in prev):
+                    continue
+                stop, new = max(r["care_end"] for r in prev), min(r["care_start"] for r in recs)
+                if p.contains(stop) and (new - stop).days > 31 and new <= add_months(stop, 12):
+                    back.add(recs[0]["client_id"])
+            assert set(got("reentry")) == back, (gm, year)
+            seen["reentry"] += len(back)
+            # C74, C75, C78: assignments starting in the period; new unless an extension
+            starting = [r for r in mine if p.contains(r["assigned_start"])]
+            intake = {r["client_id"] for r in starting if r["product_category"] == "41" and not _is_extension(region, r)}
+            assert set(got("intake")) == intake, (gm, year)
+            seg: dict[str, set[str]] = defaultdict(set)
+            for r in starting:
+                if r["product_category"] in segment:
+                    seg[r["client_id"]].add("verlenging" if _is_extension(region, r) else "nieuw")
+            assert {k: set(v) for k, v in got("segment").items()} == seg, (gm, year)
+            lta = {r["client_id"] for r in starting if r["product_category"] == "55" and not _is_extension(region, r)}
+            assert set(got("lta")) == lta, (gm, year)
+            # C77: care running in the period on a (provider, product, year) missing from contracts.csv
+            nc = {r["client_id"] for r in running if (gm, r["provider_agb"], r["product_code"] or "",
+                                                      str(r["assigned_start"].year)) not in contracted}
+            assert set(got("noncontracted")) == nc, (gm, year)
+            # C65: youth protection / probation (47/48) running in the period
+            prot = {r["client_id"] for r in running if r["product_category"] in {"47", "48"}}
+            assert set(got("protection")) == prot, (gm, year)
+            for k, v in (("intake", intake), ("segment", seg), ("lta", lta), ("noncontracted", nc),
+                         ("protection", prot)):
+                seen[k] += len(v)
+            produced += 8
+    # the generated region exercises every list except providers (its trajectories have one provider each)
+    assert all(seen[k] > 0 for k in ("stacking", "reentry", "intake", "segment", "lta", "noncontracted",
+                                     "protection")), seen
+    assert any_db.query_value("SELECT count(*) FROM audit_log WHERE object LIKE 'lists.%'") == produced

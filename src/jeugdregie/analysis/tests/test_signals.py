@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from jeugdregie.analysis.signals import RULE_TYPES, TYPES, compute_signals, load_thresholds, rank
 from jeugdregie.analysis.signals.followup import current, record
 from jeugdregie.analysis.signals.quality import evaluate, goals_met
 from jeugdregie.analysis.signals.ranking import points
+from jeugdregie.cli import load_commands
 from jeugdregie.ingest.contracts import import_contracts
 from jeugdregie.ingest.loader import Ingester
 from jeugdregie.ingest.tests.stores import KEY, store_copy
@@ -227,3 +230,32 @@ def test_declaration_backlog_names_the_held_back_provider_with_evidence(
     stricter = compute_signals(adb, "2025", types=["declaration_backlog"],
                                thresholds={"declaration_backlog": {"min_undeclared": c["undeclared_care_months"] + 1}})
     assert stricter == []
+
+
+def test_provider_meeting_cli_links_a_real_signal(anomalous_file: Path, tmp_path: Path) -> None:
+    path = tmp_path / "m.duckdb"
+    shutil.copy(anomalous_file, path)
+    db = connect(str(path))
+    try:
+        sig = compute_signals(db, "2025", types=["after_stop"])[0]
+    finally:
+        db.close()
+    res = CliRunner().invoke(load_commands(), [
+        "providers", "meetings", "add", sig.provider, "--date", "2026-03-02", "--subject", "Na stopdatum",
+        "--outcome", "Creditering afgesproken", "--signal", sig.key, "--period", "2025", "--status",
+        "terugvordering", "--db", str(path)])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(load_commands(), ["providers", "meetings", "list", "--provider", sig.provider, "-f", "json",
+                                          "--db", str(path)])
+    assert res.exit_code == 0, res.output
+    listed = json.loads(res.output)
+    assert sig.key in json.dumps(listed) and "Creditering afgesproken" in json.dumps(listed)
+    res = CliRunner().invoke(load_commands(), ["providers", "meetings", "add", sig.provider, "--date", "2026-03-02",
+                                          "--subject", "x", "--outcome", "y", "--signal", "000000000000",
+                                          "--period", "2025", "--db", str(path)])
+    assert res.exit_code == 2 and "geen signaal" in res.output
+    db = connect(str(path))
+    try:
+        assert current(db)[sig.key]["status"] == "terugvordering"
+    finally:
+        db.close()

@@ -50,7 +50,8 @@ AGGREGATES = [
     ["waiting"],
     ["outcomes"],
 ]
-LISTS = ["wlz", "adulthood", "residence"]
+LISTS = ["wlz", "adulthood", "residence", "providers", "stacking", "reentry", "intake", "segment", "noncontracted",
+         "lta", "protection"]
 
 
 @pytest.mark.parametrize("cmd", AGGREGATES, ids=lambda c: c[0])
@@ -105,6 +106,16 @@ def test_list_rule_file_errors_are_reported(region_db: str, tmp_path: Path) -> N
     bad.write_text("- geen mapping\n", encoding="utf-8")
     out = _run("lists", "wlz", "-p", "2025", "-g", "0603", "--regels", str(bad), "--db", region_db, ok=False)
     assert "mapping" in out
+
+
+def test_intake_products_on_the_command_line(region_db: str) -> None:
+    base = ["lists", "intake", "-p", "2024-2025", "-g", "0603", "--format", "json", "--db", region_db]
+    default = json.loads(_run(*base))
+    assert default["rows"] and all(c.startswith("41") for r in default["rows"] for c in r["products"])
+    chosen = json.loads(_run(*base, "--product", "55", "--product", "43A01"))
+    assert chosen["rows"] and all(c.startswith("55") or c == "43A01" for r in chosen["rows"] for c in r["products"])
+    assert "Pilot-instroom" in _run("lists", "intake", "-p", "2025", "-g", "0603", "--db", region_db)
+    assert _audit_rows(region_db)[-2]["object"] == "lists.intake"
 
 
 def _audit_rows(url: str) -> list[dict[str, object]]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jeugdregie.cli.lists import TITLES as LISTS
 from jeugdregie.web.registry import Section, page
-
-LISTS = {"wlz": "Wlz-kandidaten", "adulthood": "18-/18+", "residence": "Woonplaatsbeginsel"}
 
 
 @page("toegang", "Toegang", {"gemeente", "regio", "contractmanager"}, order=50,
@@ -27,7 +26,7 @@ def toegang(ctx: Any) -> list[Section]:
                                       "in het auditlog.")
         else:
             sections.append(Section("Signaallijsten (eigen gemeente)", notice="info",
-                                    text=f"Kies een lijst met ?lijst=wlz, adulthood of residence ({links}). "
+                                    text=f"Kies een lijst met ?lijst={', '.join(LISTS)} ({links}). "
                                          "Elke weergave wordt vastgelegd in het auditlog."))
     sections.append(ctx.section(f"Normtoets {ctx.period}", "norms/check", period=ctx.period, municipality=m))
 

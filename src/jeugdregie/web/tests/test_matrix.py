@@ -121,7 +121,9 @@ def test_authorisation_matrix(client: Any, app_env: Any, web_db: Any) -> None:
     assert checked > 150
 
 
-@pytest.mark.parametrize("path", ["lists/wlz", "lists/adulthood", "lists/residence", "top-clients"])
+@pytest.mark.parametrize("path", ["lists/wlz", "lists/adulthood", "lists/residence", "lists/providers",
+                                  "lists/stacking", "lists/reentry", "lists/intake", "lists/segment",
+                                  "lists/noncontracted", "lists/lta", "lists/protection", "top-clients"])
 def test_client_lists_hold_only_own_municipality_clients(client: Any, app_env: Any, web_db: Any,
                                                          path: str) -> None:
     """Tampering with the municipality is refused; what comes back holds only the own clients."""

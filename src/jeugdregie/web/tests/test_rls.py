@@ -36,6 +36,11 @@ def seed(db: Any) -> None:
                    "client_id, product_category, product_code, start_date, message_key) "
                    "VALUES (?, ?, ?, '11111111', ?, '45', '45A65', ?, 'm')",
                    [mun, nr, datetime(2025, 1, 1), client, date(2025, 1, 1)])
+    for mid, mun, shared in (("m-own", MUN, False), ("m-shared", OTHER, True), ("m-other", OTHER, False)):
+        db.execute("INSERT INTO provider_meeting (meeting_id, provider_agb, municipality, meeting_date, subject, "
+                   "outcome, shared, actor, recorded_at) VALUES (?, '11111111', ?, ?, 's', 'o', ?, 'a', ?)",
+                   [mid, mun, date(2026, 1, 1), shared, datetime(2026, 1, 1)])
+        db.execute("INSERT INTO provider_meeting_signal VALUES (?, ?, 'after_stop', '2025')", [mid, f"k-{mid}"])
     db.execute("INSERT INTO import_run (run_id, batch_id, source, file_sha256, kind, user_name, started_at, status) "
                "VALUES ('run1', 'b', 'f.xml', 'x', 'ijw', 'test', ?, 'done')", [datetime(2025, 3, 1)])
 
@@ -188,6 +193,17 @@ def test_web_monitor_on_postgres_with_rls(secured: tuple[str, str, str, str]) ->
             assert client.get("/overzicht?period=2025").status_code == 200
     finally:
         app.state.stores.close()
+
+
+def test_meetings_shared_within_the_region_not_with_the_provider(secured: tuple[str, str, str, str]) -> None:
+    _, tenant_url, _, secret = secured
+    con = _tenant(tenant_url, secret, MUN)
+    assert _rows(con, "SELECT meeting_id FROM provider_meeting ORDER BY 1") == [("m-own",), ("m-shared",)]
+    assert _rows(con, "SELECT signal_key FROM provider_meeting_signal ORDER BY 1") == [("k-m-own",), ("k-m-shared",)]
+    con.close()
+    con = _tenant(tenant_url, secret, None, "11111111")
+    assert _rows(con, "SELECT count(*) FROM provider_meeting") == [(0,)]
+    con.close()
 
 
 def test_edit_pages_under_row_level_security(secured: tuple[str, str, str, str]) -> None:
