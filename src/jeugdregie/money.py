@@ -31,6 +31,13 @@ def eur_to_cents(value: str | int | Decimal) -> int:
     return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def float_text(value: float) -> str:
+    """A spreadsheet number as the text Excel shows: at most 15 significant digits, so formula noise such as
+    1996276.8800000001 reads as 1996276.88 (Excel stores and displays 15 digits) and is not refused as a text
+    with more than two decimals."""
+    return f"{value:.15g}"
+
+
 def parse_eur_input(text: str | None) -> int | None:
     """A euro amount as a Dutch user types it in a form, to cents exactly; None when blank.
 

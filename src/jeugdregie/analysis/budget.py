@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from jeugdregie.money import eur_to_cents, round_half_up
+from jeugdregie.money import eur_to_cents, float_text, round_half_up
 from jeugdregie.store.database import Database
 from jeugdregie.store.filters import where_equal
 
@@ -57,7 +57,8 @@ def read_table(path: str | Path) -> list[dict[str, str]]:
         for values in it:
             if values is None or all(v is None for v in values):
                 continue
-            rows.append({h: ("" if v is None else str(v)) for h, v in zip(header, values, strict=False) if h})
+            rows.append({h: ("" if v is None else float_text(v) if isinstance(v, float) else str(v))
+                         for h, v in zip(header, values, strict=False) if h})
         return rows
     text = p.read_text(encoding="utf-8-sig")
     first = text.splitlines()[0] if text else ""

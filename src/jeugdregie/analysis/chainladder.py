@@ -292,13 +292,18 @@ def interval(latest: float, ibnr: float, se: float, z: float) -> tuple[float, fl
 
 def _loglinear_fill(sigma: np.ndarray) -> np.ndarray:
     """Fill missing sigmas by a straight line through log(sigma) against the step number (chainladder's
-    'log-linear' interpolation), fitted on the finite, positive sigmas."""
+    'log-linear' interpolation), fitted on the finite, positive sigmas.
+
+    A filled sigma is capped at the largest estimated one: with few estimated sigmas the fitted slope can be
+    positive, and over the 60 monthly steps of a five-year lag the line then grows without bound (standard errors
+    of 1e22 cents were seen on sparse budget lines). chainladder-python does not cap; on the reference triangles
+    (decreasing sigmas) the cap never binds, so the agreement tests are unaffected."""
     out = sigma.copy()
     x = np.arange(1, len(sigma) + 1, dtype=float)
     ok = np.isfinite(sigma) & (sigma > 0)
     if ok.sum() >= 2:
         slope, intercept = np.polyfit(x[ok], np.log(sigma[ok]), 1)
-        fill = np.exp(intercept + slope * x)
+        fill = np.minimum(np.exp(intercept + slope * x), float(sigma[ok].max()))
     elif ok.sum() == 1:
         fill = np.full_like(sigma, sigma[ok][0])
     else:

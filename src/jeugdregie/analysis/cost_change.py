@@ -235,3 +235,30 @@ def explain_store(db: Database, period_from: str, period_to: str, by: str = "cat
             f"Bij --by {by} telt een verschuiving van hetzelfde product tussen "
             f"{'aanbieders' if by == 'provider' else 'gemeenten'} als mix.")
     return result
+
+
+def explain_maturing(db: Database, period_from: str, period_to: str, as_of_earlier: date, as_of_later: date,
+                     **kwargs: Any) -> dict[str, Any]:
+    """The same decomposition at two reference dates (C26, C29): how the split moved as late declarations came in.
+
+    Both decompositions are exact to the cent; ``moves`` is the later minus the earlier amount per component and
+    for the total, so ``sum(moves[components]) == moves['total']`` exactly."""
+    from jeugdregie.analysis.decomposition import COMPONENTS
+
+    if as_of_later <= as_of_earlier:
+        raise ValueError("de tweede peildatum moet na de eerste liggen")
+    earlier = explain_store(db, period_from, period_to, as_of=as_of_earlier, **kwargs)
+    later = explain_store(db, period_from, period_to, as_of=as_of_later, **kwargs)
+    rows = []
+    for k in (*COMPONENTS, "total"):
+        a = earlier["total_change_cents"] if k == "total" else earlier["components"][k]
+        b = later["total_change_cents"] if k == "total" else later["components"][k]
+        rows.append({"component": k, "earlier_cents": a, "later_cents": b, "move_cents": b - a,
+                     "earlier_share": 1.0 if k == "total" and a else earlier["shares"].get(k),
+                     "later_share": 1.0 if k == "total" and b else later["shares"].get(k)})
+    return {"from": earlier["from"], "to": earlier["to"], "as_of_earlier": as_of_earlier, "as_of_later": as_of_later,
+            "cost_from_cents": [earlier["cost_from_cents"], later["cost_from_cents"]],
+            "cost_to_cents": [earlier["cost_to_cents"], later["cost_to_cents"]],
+            "rows": rows, "moves": {r["component"]: r["move_cents"] for r in rows},
+            "notes": ["Dezelfde vergelijking op twee peildata: het verschil komt door declaraties die tussen de "
+                      "peildata binnenkwamen (of werden gecrediteerd), niet door nieuwe zorg.", *later["notes"]]}

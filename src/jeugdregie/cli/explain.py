@@ -87,6 +87,22 @@ def summary_table(result: dict[str, Any]) -> Table:
                  rows=rows, notes=[f"Methode: {result['method_reference']}."])
 
 
+def maturing_table(cmp: dict[str, Any]) -> Table:
+    """The same decomposition at two reference dates, per component, with the move between them."""
+    from jeugdregie.analysis.decomposition import LABELS_NL
+    from jeugdregie.money import format_date
+
+    a, b = format_date(cmp["as_of_earlier"]), format_date(cmp["as_of_later"])
+    rows = [{**r, "label": "Totaal verschil" if r["component"] == "total" else LABELS_NL[r["component"]].capitalize()}
+            for r in cmp["rows"]]
+    return Table(title=f"Verklaring {cmp['from']}-{cmp['to']} op peildatum {a} en {b}",
+                 columns=[Column("label", "Component"), Column("earlier_cents", f"Peildatum {a}", "cents"),
+                          Column("later_cents", f"Peildatum {b}", "cents"),
+                          Column("move_cents", "Verschuiving", "cents"),
+                          Column("earlier_share", f"Aandeel {a}", "pct"), Column("later_share", f"Aandeel {b}", "pct")],
+                 rows=rows, notes=cmp["notes"][:1])
+
+
 def explain(
     period_from: Annotated[str | None, typer.Option(
         "--from", help="Beginperiode, bijv. 2022, 2022H1, 2022Q2, 2022-04 (standaard: --to een jaar eerder)")] = None,
@@ -101,6 +117,9 @@ def explain(
     method: Annotated[Method, typer.Option("--method", help="shapley (standaard) of lmdi")] = Method.shapley,
     chart: ChartOption = None,
     as_of: AsOfOption = None,
+    compare_as_of: Annotated[str | None, typer.Option(
+        "--compare-as-of", help="Tweede (latere) peildatum JJJJ-MM-DD: dezelfde verklaring opnieuw, met de "
+                                "verschuiving door nagekomen declaraties (vereist --as-of)")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
     out: OutOption = None,
@@ -124,18 +143,28 @@ def explain(
                 period_from = previous(parse_period(period_to)).label
             from jeugdregie.analysis.cost_change import BY_HEADERS, explain_store
 
+            if compare_as_of and not as_of:
+                raise ValueError("--compare-as-of vergelijkt met --as-of: geef beide peildata")
             database = open_db(db)
             try:
                 result = explain_store(database, period_from, period_to, by=by.value, municipality=municipality,
                                        approved_only=approved_only, method=method.value,
                                        as_of=parse_date(as_of) if as_of else None)
+                if compare_as_of and as_of:
+                    from jeugdregie.analysis.cost_change import explain_maturing
+
+                    result["compare"] = explain_maturing(
+                        database, period_from, period_to, parse_date(as_of), parse_date(compare_as_of),
+                        by=by.value, municipality=municipality, approved_only=approved_only, method=method.value)
             finally:
                 database.close()
             header = BY_HEADERS[by.value]
     except (ValueError, OSError) as exc:
         raise fail(exc) from exc
-    emit(fmt, [decomposition_table(result, header), summary_table(result)], json_obj=result, out=out,
-         default_name="verklaring")
+    tables = [decomposition_table(result, header), summary_table(result)]
+    if result.get("compare"):
+        tables.append(maturing_table(result["compare"]))
+    emit(fmt, tables, json_obj=result, out=out, default_name="verklaring")
     if chart and chart_fmt:
         from pathlib import Path
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jeugdregie.ijw.bsn import is_valid_bsn
 from jeugdregie.ijw.reader import FieldReader, Header, Message, check_prestatie
 from jeugdregie.ijw.rules import Finding
-from jeugdregie.money import eur_to_cents
+from jeugdregie.money import eur_to_cents, float_text
 
 if TYPE_CHECKING:
     from jeugdregie.ingest.sources import Source
@@ -65,8 +65,8 @@ def _xl(v: Any) -> str:
         return v.date().isoformat()
     if isinstance(v, date):
         return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else float_text(v)
     return str(v).strip()
 
 

@@ -26,3 +26,11 @@ def test_ambiguous_or_invalid_amounts_are_refused(text: str) -> None:
 def test_numbers_and_form_input() -> None:
     assert eur_to_cents(12) == 1200 and eur_to_cents(Decimal("12.345")) == 1235  # a Decimal is a number, not a text
     assert parse_eur_input("150.000") == 15000000 and parse_eur_input("") is None
+
+
+def test_spreadsheet_floats_read_as_excel_shows_them() -> None:
+    from jeugdregie.money import float_text
+
+    noisy = 1919497 * 1.04 + 1e-9  # a formula result with binary noise
+    assert float_text(noisy) == "1996276.88" and eur_to_cents(float_text(noisy)) == 199627688
+    assert float_text(0.1 + 0.2) == "0.3"

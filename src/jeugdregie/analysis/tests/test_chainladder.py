@@ -138,3 +138,20 @@ def test_develop_steps_reaches_total_se(shared: Path, name: str) -> None:
     assert res.develop(0, sub) == (pytest.approx(float(np.nansum(res.latest[-4:]))), 0.0)
     ses = [res.develop(h, sub)[1] for h in range(1, 5)]
     assert all(a < b for a, b in zip(ses, ses[1:], strict=False))
+
+
+def test_loglinear_sigma_fill_never_exceeds_the_estimated_sigmas() -> None:
+    """Two estimated sigmas rising, 58 to fill (a sparse monthly triangle): the straight line in log(sigma) would
+    reach e^(0.69*60), about 1e18 times the data; the fill stays at the largest estimate."""
+    import numpy as np
+
+    from jeugdregie.analysis.chainladder import _loglinear_fill
+
+    sigma = np.full(60, np.nan)
+    sigma[0], sigma[1] = 1.0, 2.0
+    filled = _loglinear_fill(sigma)
+    assert filled[0] == 1.0 and filled[1] == 2.0
+    assert np.all(filled[2:] == 2.0)
+    falling = np.full(10, np.nan)
+    falling[:4] = [8.0, 4.0, 2.0, 1.0]
+    assert np.all(_loglinear_fill(falling)[4:] < 1.0)  # the decreasing case is untouched

@@ -243,3 +243,25 @@ def test_cost_overview_restricted_to_a_product_set(any_db: Database) -> None:
     assert r["notes"][0] == "Alleen testset: 41A03, 48A01."
     with pytest.raises(ValueError, match="lege productset"):
         cost_overview(any_db, "2023", products=[])
+
+
+def test_explain_at_two_reference_dates_shows_the_move_by_late_declarations(any_db: Database) -> None:
+    from jeugdregie.analysis.cost_change import explain_maturing
+
+    b = Lines()
+    for i in range(10):
+        b.line(f"a{i}", date(2022, 3, 1), "45A01", 10_000, volume=10)
+        b.line(f"a{i}", date(2023, 3, 1), "45A01", 11_000, volume=10)
+    late = [b.line(f"n{i}", date(2023, 11, 1), "45A01", 11_000, volume=10) for i in range(3)]  # 3 new clients
+    b.lines = [ln[:-1] + ((date(2024, 6, 1),) if ln[1] in late else (ln[-1],)) for ln in b.lines]  # declared late
+    b.write(any_db)
+    cmp = explain_maturing(any_db, "2022", "2023", date(2024, 1, 31), date(2024, 9, 30))
+    moves = cmp["moves"]
+    assert moves["total"] == 33_000  # three late declarations of 110 euros
+    assert sum(moves[k] for k in ("volume", "intensity", "price", "mix")) == moves["total"]
+    rows = {r["component"]: r for r in cmp["rows"]}
+    assert rows["total"]["earlier_cents"] == 10_000 and rows["total"]["later_cents"] == 43_000
+    assert rows["volume"]["move_cents"] > 0  # the late clients show up as volume
+    assert cmp["cost_to_cents"] == [110_000, 143_000]
+    with pytest.raises(ValueError, match="na de eerste"):
+        explain_maturing(any_db, "2022", "2023", date(2024, 9, 30), date(2024, 1, 31))

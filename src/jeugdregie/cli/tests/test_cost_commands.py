@@ -45,6 +45,7 @@ COMMANDS = [
     ["costs", "--period", "2023", "--by", "referrer", "--approved-only"],
     ["costs", "--period", "2023", "--by", "total", "--per", "month", "--as-of", "2023-12-31"],
     ["explain", "--from", "2022", "--to", "2023", "--as-of", "2024-06-30"],
+    ["explain", "--from", "2022", "--to", "2023", "--as-of", "2023-06-30", "--compare-as-of", "2024-06-30"],
     ["explain", "--from", "2022H1", "--to", "2023H1", "--by", "provider", "--approved-only"],
     ["trajectories", "--product", "45A65"],
     ["intensity", "--period", "2022-2023", "--min-clients", "5"],
