@@ -18,6 +18,7 @@ from jeugdregie.cli._access import (
 )
 from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
 from jeugdregie.cli.output import Column, Table, emit
+from jeugdregie.money import format_eur
 
 app = typer.Typer(help="Normen per product en budgetbox (Q = max. eenheden per periode x max. perioden, x P).",
                   no_args_is_help=True)
@@ -157,6 +158,9 @@ def propose_cmd(
              {"stat": "Prijs per eenheid (gedeclareerd)", "value": res["tariff_cents"], "kind": "cents"},
              {"stat": "Budgetbox (maximum x prijs)", "value": res["box_cents"], "kind": "cents"}]
     notes = list(res["notes"])
+    if res["tariff_cents"] is not None:
+        notes.insert(0, f"Prijs per eenheid {format_eur(res['tariff_cents'], decimals=True)}; budgetbox "
+                        f"{res['cap_units']} x prijs = {format_eur(res['box_cents'], decimals=True)}.")
     if res["suppressed"]:
         notes.insert(0, "Te weinig trajecten om te tonen (kleine-aantallenregel).")
     elif res["cap_units"] is None:
