@@ -157,6 +157,11 @@ def propose_cmd(
              {"stat": "Bedrag boven het maximum", "value": res["extra_cents"], "kind": "cents"},
              {"stat": "Prijs per eenheid (gedeclareerd)", "value": res["tariff_cents"], "kind": "cents"},
              {"stat": "Budgetbox (maximum x prijs)", "value": res["box_cents"], "kind": "cents"}]
+    exp = res["expected_cost"] or {}
+    money += [{"stat": name, "value": exp.get(key), "kind": "cents"} for key, name in [
+        ("mean_cents", "Verwachte kosten nieuwe toewijzing (gemiddeld traject)"),
+        ("p10_cents", "  80% van de trajecten vanaf (P10)"), ("p90_cents", "  80% van de trajecten tot (P90)"),
+        ("with_cap_cents", "Verwachte kosten als het maximum had gegolden")]]
     notes = list(res["notes"])
     if res["tariff_cents"] is not None:
         notes.insert(0, f"Prijs per eenheid {format_eur(res['tariff_cents'], decimals=True)}; budgetbox "

@@ -12,6 +12,10 @@ in cost_change.UNIT_SQL), its price per unit the net declared amount over those 
     tariff      = round(sum net / sum units)                (declared price per unit, in cents)
     budget box  = cap x tariff
 
+Expected cost of a new assignment of the product (C58, from the same trajectories): the mean net cost per
+completed trajectory, the range P10..P90 in which 80% of them fell, and the mean if the cap had held
+(sum of min(units, cap) x net / units, over n). A description of past trajectories, not a per-youth prediction.
+
 The cap describes past practice, not clinical need. The proposal can be written as a row for ``norms import``
 (one period of a year with the cap as its maximum, so ``norms check`` sees the same box).
 """
@@ -90,6 +94,10 @@ def _period_bounds(db: Database, period: str | None) -> tuple[date | None, date,
     return None, end, "alle perioden"
 
 
+def _cents(x: Fraction) -> int:
+    return round_half_up(x.numerator, x.denominator)
+
+
 def _units(x: Fraction | None) -> float | None:
     return None if x is None else round(float(x), 2)
 
@@ -118,14 +126,16 @@ def propose(db: Database, product: str, period: str | None = None, q: Fraction =
         "unit": unit, "unit_label": label("eenheid", unit) if unit else None,
         "trajectories": dist["n"], "other_unit_trajectories": other, "distribution": dist,
         "cap_units": None, "exceeding": None, "share_exceeding": None, "extra_units": None, "extra_cents": None,
-        "tariff_cents": None, "box_cents": None, "suppressed": dist["n"] is None,
+        "tariff_cents": None, "box_cents": None, "expected_cost": None, "suppressed": dist["n"] is None,
         "notes": [
             "Voorstel beschrijft de praktijk (hoeveel uren trajecten feitelijk kostten), geen klinische "
             "behoefte: een maximum op basis van data is een startpunt voor het gesprek met aanbieders.",
             "Afgerond traject = toewijzing met een zorgeinde (307) of een toewijzing die voor het einde van de "
             "periode afloopt; eenheden = netto gedeclareerd in de periode (minuten als uren/60).",
             "Kwantielen met lineaire interpolatie (zoals PERCENTIEL.INC); het maximum is naar boven afgerond "
-            "op hele eenheden; prijs per eenheid = netto gedeclareerd / eenheden."],
+            "op hele eenheden; prijs per eenheid = netto gedeclareerd / eenheden.",
+            "Verwachte kosten van een nieuwe toewijzing = gemiddelde netto kosten van de afgeronde trajecten "
+            "(met P10-P90); een beschrijving van eerdere trajecten, geen voorspelling per jeugdige."],
     }
     if other:
         result["notes"].append(f"{other} trajecten in een andere eenheid zijn niet meegeteld.")
@@ -140,10 +150,15 @@ def propose(db: Database, product: str, period: str | None = None, q: Fraction =
     extra = sum((r["units"] - cap for r in over), Fraction(0))
     extra_money = sum((Fraction(r["net"]) * (r["units"] - cap) / r["units"] for r in over), Fraction(0))
     price = Fraction(sum(r["net"] for r in rows)) / sum(units, Fraction(0))
-    tariff = round_half_up(price.numerator, price.denominator)
+    tariff = _cents(price)
+    nets = [Fraction(r["net"]) for r in rows]
+    capped = sum((Fraction(r["net"]) * min(r["units"], cap) / r["units"] for r in rows), Fraction(0)) / len(rows)
+    mean = sum(nets, Fraction(0)) / len(rows)
+    result["expected_cost"] = {
+        "mean_cents": _cents(mean), "with_cap_cents": _cents(capped),
+        **{k: _cents(quantile(nets, f)) for k, f in (("p10_cents", Fraction(1, 10)), ("p90_cents", Fraction(9, 10)))}}
     result.update({"cap_units": cap, "exceeding": len(over), "share_exceeding": round(len(over) / len(rows), 4),
-                   "extra_units": _units(extra), "extra_cents": round_half_up(extra_money.numerator,
-                                                                              extra_money.denominator),
+                   "extra_units": _units(extra), "extra_cents": _cents(extra_money),
                    "tariff_cents": tariff, "box_cents": cap * tariff})
     return result
 

@@ -5,6 +5,9 @@ Type-7 quantiles (h = (n - 1) q on the sorted values): median h=2 -> 8; P75 h=3 
 = 12; P90 h=3.6 -> 10 + 0.6 x 10 = 16. Cap at P80 = 12 hours; only the 20-hour trajectory exceeds it, by 8 hours,
 at its own price 200001 / 20 per hour: 80000.4 -> 80000 cents. Price per hour = 443526 / 45.5 = 9747.82 -> 9748
 cents; budget box 12 x 9748 = 116976 cents.
+Expected cost of a new assignment: nets 14325, 57300, 76400, 95500, 200001; mean 443526 / 5 = 88705.2 -> 88705;
+P10 h=0.4 -> 14325 + 0.4 x 42975 = 31515; P90 h=3.6 -> 95500 + 0.6 x 104501 = 158200.6 -> 158201; with the cap the
+20-hour trajectory counts 12 x 200001 / 20 = 120000.6, so (243525 + 120000.6) / 5 = 72705.12 -> 72705.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ def test_proposed_cap_from_completed_trajectories(any_db: Database) -> None:
     assert r["extra_units"] == 8.0 and r["extra_cents"] == 80000
     assert r["tariff_cents"] == 9748 and r["box_cents"] == 116976
     assert any("geen klinische" in n for n in r["notes"])
+    assert r["expected_cost"] == {"mean_cents": 88705, "with_cap_cents": 72705, "p10_cents": 31515,
+                                  "p90_cents": 158201}
     # P75 = 10 exactly: the 20-hour trajectory exceeds by 10 hours (100000.5 -> 100001 cents)
     r75 = propose(any_db, P, "2023-2024", Fraction(3, 4), "0363")
     assert r75["cap_units"] == 10 and r75["extra_units"] == 10.0 and r75["extra_cents"] == 100001
@@ -86,7 +91,7 @@ def test_proposed_cap_from_completed_trajectories(any_db: Database) -> None:
 def test_without_completed_trajectories_there_is_no_proposal(any_db: Database) -> None:
     build(any_db)
     r = propose(any_db, "45A99", "2023-2024", Fraction(4, 5), "0363")
-    assert r["trajectories"] == 0 and r["cap_units"] is None
+    assert r["trajectories"] == 0 and r["cap_units"] is None and r["expected_cost"] is None
     with pytest.raises(ValueError, match="geen voorstel"):
         norm_row(r)
 
@@ -95,6 +100,7 @@ def test_across_municipalities_small_groups_are_suppressed(any_db: Database) -> 
     build(any_db, other_municipality=True)
     r = propose(any_db, P, "2023-2024")
     assert r["suppressed"] and r["cap_units"] is None and r["distribution"]["n"] is None
+    assert r["expected_cost"] is None
 
 
 def test_across_municipalities_with_small_cells_off(any_db: Database, no_small_cells: None) -> None:

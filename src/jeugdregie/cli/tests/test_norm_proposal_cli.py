@@ -29,7 +29,8 @@ def test_propose_in_every_format_and_import_the_norm(store: str, tmp_path: Path)
     assert "Normvoorstel" in text and "Budgetbox" in text and "klinische" in text
     obj = json.loads(run_ok(*base, "--format", "json"))
     assert obj["cap_units"] == 12 and obj["box_cents"] == 116976 and obj["extra_cents"] == 80000
-    assert obj["distribution"]["p90"] == 16.0
+    assert obj["distribution"]["p90"] == 16.0 and obj["expected_cost"]["mean_cents"] == 88705
+    assert "Verwachte kosten" in text
     assert json.loads(run_ok(*base, "--quantile", "0.9", "--format", "json"))["cap_units"] == 16
     csv_out = tmp_path / "voorstel.csv"
     run_ok(*base, "--format", "csv", "--out", str(csv_out))
