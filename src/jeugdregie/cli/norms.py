@@ -18,6 +18,7 @@ from jeugdregie.cli._access import (
 )
 from jeugdregie.cli.common import DbOption, Format, FormatOption, OutOption, open_db
 from jeugdregie.cli.output import Column, Table, emit
+from jeugdregie.money import format_eur
 
 app = typer.Typer(help="Normen per product en budgetbox (Q = max. eenheden per periode x max. perioden, x P).",
                   no_args_is_help=True)
@@ -119,6 +120,69 @@ def check_cmd(period: PeriodOption = None, municipality: MunicipalityOption = No
     obj = {"period": p.label, "municipality": gm, "norms": res.norms, "rows": res.summary,
            **{f"by_{d}": r for d, r in res.by.items()}, "suppressed": res.suppressed}
     emit(fmt, tables, json_obj=obj, out=out, default_name=f"normtoets_{p.label}")
+
+
+@app.command("propose")
+def propose_cmd(
+    product: Annotated[str, typer.Option("--product", help="Productcode, bijv. 45A65")],
+    period: Annotated[str | None, typer.Option("--period", help="Zorgperiode, bijv. 2023-2025 (standaard: alles)")]
+    = None,
+    quantile: Annotated[float, typer.Option("--quantile", help="Kwantiel voor het maximum (0-1)")] = 0.8,
+    municipality: MunicipalityOption = None,
+    out_norms: Annotated[Path | None, typer.Option("--out-norms", help="Schrijf het voorstel als normbestand "
+                                                    "(CSV voor 'norms import')")] = None,
+    db: DbOption = None, fmt: FormatOption = Format.table, out: OutOption = None,
+) -> None:
+    """Maximum aantal eenheden (uren) voorstellen uit afgeronde trajecten: de grens waarbinnen de meeste
+    cliënten hun traject afronden, met aandeel en bedrag erboven en de budgetbox."""
+    from fractions import Fraction
+
+    from jeugdregie.analysis.access import norm_proposal
+
+    q = Fraction(str(quantile))
+    database = open_db(db)
+    try:
+        res = norm_proposal.propose(database, product, period, q, municipality)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    finally:
+        database.close()
+    d = res["distribution"]
+    unit = res["unit_label"] or "eenheden"
+    rows = [{"stat": name, "value": value} for name, value in [
+        ("Afgeronde trajecten", d["n"]), ("Mediaan", d["median"]), ("P75", d["p75"]), ("P80", d["p80"]),
+        ("P90", d["p90"]), (f"Voorgesteld maximum (P{round(quantile * 100)}, naar boven afgerond)", res["cap_units"]),
+        ("Trajecten boven het maximum", res["exceeding"]), ("Eenheden boven het maximum", res["extra_units"])]]
+    money = [{"stat": "Aandeel trajecten boven het maximum", "value": res["share_exceeding"], "kind": "pct"},
+             {"stat": "Bedrag boven het maximum", "value": res["extra_cents"], "kind": "cents"},
+             {"stat": "Prijs per eenheid (gedeclareerd)", "value": res["tariff_cents"], "kind": "cents"},
+             {"stat": "Budgetbox (maximum x prijs)", "value": res["box_cents"], "kind": "cents"}]
+    exp = res["expected_cost"] or {}
+    money += [{"stat": name, "value": exp.get(key), "kind": "cents"} for key, name in [
+        ("mean_cents", "Verwachte kosten nieuwe toewijzing (gemiddeld traject)"),
+        ("p10_cents", "  80% van de trajecten vanaf (P10)"), ("p90_cents", "  80% van de trajecten tot (P90)"),
+        ("with_cap_cents", "Verwachte kosten als het maximum had gegolden")]]
+    notes = list(res["notes"])
+    if res["tariff_cents"] is not None:
+        notes.insert(0, f"Prijs per eenheid {format_eur(res['tariff_cents'], decimals=True)}; budgetbox "
+                        f"{res['cap_units']} x prijs = {format_eur(res['box_cents'], decimals=True)}.")
+    if res["suppressed"]:
+        notes.insert(0, "Te weinig trajecten om te tonen (kleine-aantallenregel).")
+    elif res["cap_units"] is None:
+        notes.insert(0, "Geen afgeronde trajecten van dit product in de periode.")
+    if out_norms is not None:
+        try:
+            norm_proposal.write_norm_file(res, out_norms)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        notes.append(f"Normbestand geschreven: {out_norms} (inlezen met 'jeugdregie norms import').")
+    title = f"Normvoorstel product {product} ({res['period']}, {scope_label(municipality)}), eenheid: {unit}"
+    tables = [Table(title, [Column("stat", "Maat"), Column("value", "Eenheden", "float")], rows, notes),
+              Table("Geld en aandeel", [Column("stat", "Maat"), Column("share", "Aandeel", "pct"),
+                                        Column("cents", "Bedrag", "cents")],
+                    [{"stat": m["stat"], "share": m["value"] if m["kind"] == "pct" else None,
+                      "cents": m["value"] if m["kind"] == "cents" else None} for m in money])]
+    emit(fmt, tables, json_obj=res, out=out, default_name=f"normvoorstel_{product}")
 
 
 def register(root: typer.Typer) -> None:

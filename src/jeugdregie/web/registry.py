@@ -46,6 +46,7 @@ API_ROUTES: dict[str, ApiRoute] = _routes(
     ApiRoute("outcomes", "aggregate"),
     ApiRoute("norms/check", "aggregate"),
     ApiRoute("norms/list", "aggregate"),
+    ApiRoute("norms/propose", "aggregate"),     # distribution only; small groups hidden across municipalities
     ApiRoute("trajectories", "own"),
     ApiRoute("whatif/duration-norm", "own"),
     ApiRoute("top-clients", "client", cache=False),
